@@ -1,0 +1,63 @@
+#include "actors/storage/storage_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include "storage/kv_store.hpp"
+
+namespace pando {
+
+namespace {
+
+caf::error to_caf(const storage::error& err) {
+  return caf::make_error(caf::sec::runtime_error, err.to_string());
+}
+
+/// Messages (all replies go to the sender):
+/// - (get, column, key) -> (found, value)
+/// - (put, write_batch) -> ok; fails with the storage error
+/// - (put, column, key, value) -> ok
+/// - (flush) -> ok
+caf::behavior storage_impl(caf::event_based_actor* self,
+                           std::shared_ptr<storage::kv_store> store) {
+  self->attach_functor([store] { store->flush(); });
+  return {
+    [store](caf::get_atom, storage::column col,
+            const std::string& key) -> caf::result<bool, std::string> {
+      auto res = store->get(col, key);
+      if (!res)
+        return to_caf(res.err());
+      if (!*res)
+        return {false, std::string{}};
+      return {true, std::move(**res)};
+    },
+    [store](caf::put_atom,
+            const storage::write_batch& batch) -> caf::result<caf::ok_atom> {
+      if (auto st = store->write(batch); !st)
+        return to_caf(st.err());
+      return caf::ok_atom_v;
+    },
+    [store](caf::put_atom, storage::column col, const std::string& key,
+            const std::string& value) -> caf::result<caf::ok_atom> {
+      if (auto st = store->put(col, key, value); !st)
+        return to_caf(st.err());
+      return caf::ok_atom_v;
+    },
+    [store](caf::flush_atom) -> caf::result<caf::ok_atom> {
+      if (auto st = store->flush(); !st)
+        return to_caf(st.err());
+      return caf::ok_atom_v;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_storage_actor(caf::actor_system& sys,
+                               std::shared_ptr<storage::kv_store> store,
+                               bool detached) {
+  if (detached)
+    return sys.spawn<caf::detached>(storage_impl, std::move(store));
+  return sys.spawn(storage_impl, std::move(store));
+}
+
+} // namespace pando

@@ -1,0 +1,236 @@
+// pando-node's composition root. Each subsystem is started by one small
+// function; `run_node` calls them in order and stops them in reverse order.
+
+#include "runtime/node.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <memory>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "actors/metrics/metrics.hpp"
+#include "actors/storage/storage_actor.hpp"
+#include "actors/type_ids.hpp"
+#include "pando/version.hpp"
+#include "runtime/cluster/node_agent.hpp"
+#include "runtime/data_dir.hpp"
+#include "runtime/logging.hpp"
+#include "storage/kv_store.hpp"
+#include "transports/http/server.hpp"
+
+namespace pando::runtime {
+
+namespace {
+
+using clock = std::chrono::system_clock;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           clock::now().time_since_epoch())
+    .count();
+}
+
+double resident_bytes() {
+  std::ifstream statm{"/proc/self/statm"};
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * ::sysconf(_SC_PAGESIZE);
+}
+
+/// Opens the store and bumps the boot counter (a durable write, so that a
+/// restart proves the previous run flushed its data).
+std::optional<std::string> open_store(const node_settings& s,
+                                      std::shared_ptr<storage::kv_store>& store,
+                                      std::uint64_t& boots) {
+  storage::rocksdb_settings rs;
+  rs.path = s.node.data_dir + "/db";
+  rs.block_cache_bytes = std::size_t{s.storage.block_cache_mb} << 20;
+  auto opened = storage::open_rocksdb(rs);
+  if (!opened)
+    return "node.data_dir '" + s.node.data_dir + "': cannot open the store ("
+           + opened.err().to_string() + ")";
+  store = std::move(*opened);
+  auto prev = store->get(storage::column::meta, "node/boots");
+  if (!prev)
+    return "node.data_dir: " + prev.err().to_string();
+  boots = *prev && !(*prev)->empty() ? std::stoull(**prev) + 1 : 1;
+  if (auto st = store->put(storage::column::meta, "node/boots",
+                           std::to_string(boots), {.sync = true});
+      !st)
+    return "node.data_dir: " + st.err().to_string();
+  return std::nullopt;
+}
+
+void configure_actor_system(const node_settings& s,
+                            caf::actor_system_config& cfg) {
+  cfg.add_message_types<caf::id_block::pando>();
+  cfg.load<caf::io::middleman>();
+  auto threads = s.runtime.threads != 0
+                   ? s.runtime.threads
+                   : std::max(1u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
+  // A hung peer is detected after about 2 s (CAF's default never detects it).
+  cfg.set("middleman.heartbeat-interval",
+          caf::timespan{std::chrono::milliseconds{200}});
+  cfg.set("middleman.connection-timeout",
+          caf::timespan{std::chrono::seconds{2}});
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+}
+
+/// The node's live state, shared by HTTP handlers.
+struct node_state {
+  node_info info;
+  std::atomic<bool> stopping{false};
+  caf::actor_system* sys = nullptr;
+  std::shared_ptr<storage::kv_store> store;
+  metrics::registry metrics;
+};
+
+double uptime_s(const node_state& st) {
+  return static_cast<double>(now_ms() - st.info.started_at_ms) / 1000.0;
+}
+
+void register_metrics(node_state& st) {
+  auto& m = st.metrics;
+  m.add_callback("pando_uptime_seconds", "Seconds since this node started.",
+                 [&st] { return uptime_s(st); });
+  m.add_callback("pando_resident_memory_bytes",
+                 "Resident memory of the pando-node process.", resident_bytes);
+  m.add_callback("pando_live_actors", "Actors running in this node.", [&st] {
+    return static_cast<double>(st.sys->registry().running());
+  });
+  m.add_callback("pando_storage_disk_bytes",
+                 "Bytes of SST files in this node's store.",
+                 [&st] { return static_cast<double>(st.store->disk_usage()); });
+  m.get_gauge("pando_build_info", "Build of this node (always 1).",
+              {{"version", pando::version}})
+    .set(1);
+}
+
+void register_routes(node_state& st, http::server& srv) {
+  srv.add("GET", "/healthz", "/healthz",
+          [&st](const httplib::Request&, httplib::Response& res) {
+            nlohmann::json body{
+              {"status", st.stopping ? "stopping" : "ok"},
+              {"node", st.info.name},
+              {"version", st.info.build},
+              {"uptime_s", uptime_s(st)},
+              {"boots", st.info.boots},
+            };
+            res.status = st.stopping ? 503 : 200;
+            res.set_content(body.dump(), "application/json");
+          });
+  srv.add("GET", "/metrics", "/metrics",
+          [&st](const httplib::Request&, httplib::Response& res) {
+            res.set_content(st.metrics.render(),
+                            "text/plain; version=0.0.4; charset=utf-8");
+          });
+}
+
+http::server_settings http_settings(const node_settings& s) {
+  http::server_settings hs;
+  hs.host = s.http.listen.host;
+  hs.port = s.http.listen.port;
+  hs.threads = s.http.threads;
+  hs.max_body_bytes = s.http.max_body_bytes;
+  if (s.http.tls.listen)
+    hs.tls = http::server_settings::tls_listener{
+      s.http.tls.listen->host, s.http.tls.listen->port, s.http.tls.cert_file,
+      s.http.tls.key_file};
+  return hs;
+}
+
+/// Waits for SIGINT or SIGTERM; returns its number.
+int wait_for_stop_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  while (sigwait(&set, &sig) != 0) {
+    // Retry on spurious failures.
+  }
+  return sig;
+}
+
+int fail(const std::string& msg) {
+  spdlog::error("cannot start: {}", msg);
+  return exit_start_failed;
+}
+
+} // namespace
+
+void block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+int run_node(const node_settings& s) {
+  setup_logging(s.log.level, s.log.format, s.node.name);
+  data_dir_lock lock; // released last: after the store is closed
+  node_state st;
+  st.info.name = s.node.name;
+  st.info.build = pando::version;
+  st.info.started_at_ms = now_ms();
+  st.info.mqtt_advertise = s.mqtt.advertise;
+  st.info.http_advertise = s.http.advertise;
+  if (auto err = data_dir_lock::acquire(s.node.data_dir, lock))
+    return fail(*err);
+  if (auto err = open_store(s, st.store, st.info.boots))
+    return fail(*err);
+  caf::actor_system_config cfg;
+  configure_actor_system(s, cfg);
+  caf::actor_system sys{cfg};
+  st.sys = &sys;
+  auto storage_actor = spawn_storage_actor(sys, st.store);
+  auto agent = spawn_node_agent(sys, st.info);
+  auto stop_actors = [&] {
+    caf::scoped_actor self{sys};
+    for (const auto& a : {agent, storage_actor})
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+    self->wait_for(agent, storage_actor);
+  };
+  auto published = sys.middleman().publish(agent, s.cluster.listen.port,
+                                           s.cluster.listen.host.c_str(), true);
+  if (!published) {
+    stop_actors();
+    return fail("cluster.listen " + s.cluster.listen.to_string()
+                + ": cannot listen (" + sys.render(published.error()) + ")");
+  }
+  register_metrics(st);
+  http::server http{http_settings(s), st.metrics};
+  register_routes(st, http);
+  if (auto err = http.bind()) {
+    sys.middleman().unpublish(agent, *published);
+    stop_actors();
+    return fail(*err);
+  }
+  http.start();
+  spdlog::info("started version={} boots={} http={} cluster={} data_dir={}",
+               pando::version, st.info.boots, s.http.listen.to_string(),
+               s.cluster.listen.to_string(), s.node.data_dir);
+  auto sig = wait_for_stop_signal();
+  spdlog::info("stopping signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  st.stopping = true;
+  http.stop();
+  sys.middleman().unpublish(agent, *published);
+  stop_actors();
+  if (auto fl = st.store->flush(); !fl)
+    spdlog::error("flush failed: {}", fl.err().to_string());
+  spdlog::info("stopped uptime_s={:.1f}", uptime_s(st));
+  return exit_ok;
+}
+
+} // namespace pando::runtime

@@ -1,0 +1,169 @@
+"""Helpers for pando's system tests: start real pando-node processes on
+loopback with fresh data directories, wait for them by reading their logs,
+and stop them. Used by tests/system/NN-*.py and tests/cluster/NN-*.py."""
+
+import json
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+BUILD_DIR = os.environ.get("PANDO_BUILD_DIR", os.path.join(os.getcwd(), "build"))
+SOURCE_DIR = os.environ.get(
+    "PANDO_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+NODE_BIN = os.path.join(BUILD_DIR, "runtime", "pando-node")
+
+ADMIN_TOKEN = "system-test-admin-token"
+KEY_SECRET = "ABCDEFGHIJKLMNOPABCDEFGHIJKLMNOP"
+
+failures = []
+
+
+def check(cond, what):
+    """Records a failed expectation (the script exits 1 at the end)."""
+    if cond:
+        print("ok   " + what)
+    else:
+        print("FAIL " + what)
+        failures.append(what)
+    return cond
+
+
+def finish():
+    """Prints a summary line and exits with the test's status."""
+    if failures:
+        print("%d failed:" % len(failures))
+        for f in failures:
+            print("  - " + f)
+        sys.exit(1)
+    print("all checks passed")
+    sys.exit(0)
+
+
+def free_port():
+    """Returns a loopback TCP port that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Node:
+    """One pando-node process with its own temporary data directory."""
+
+    def __init__(self, name="node1", data_dir=None, extra_sets=None, config=None):
+        self.name = name
+        self.tmp = tempfile.mkdtemp(prefix="pando-systest-")
+        self.data_dir = data_dir or os.path.join(self.tmp, "data")
+        self.http_port = free_port()
+        self.mqtt_port = free_port()
+        self.cluster_port = free_port()
+        self.config = config
+        self.sets = {
+            "node.name": name,
+            "node.data_dir": self.data_dir,
+            "http.listen": "127.0.0.1:%d" % self.http_port,
+            "mqtt.listen": "127.0.0.1:%d" % self.mqtt_port,
+            "cluster.listen": "127.0.0.1:%d" % self.cluster_port,
+            "security.admin_token": ADMIN_TOKEN,
+            "security.key_secret": KEY_SECRET,
+            "runtime.threads": "2",
+        }
+        self.sets.update(extra_sets or {})
+        self.proc = None
+        self.lines = []
+        self._lines = queue.Queue()
+
+    def args(self):
+        out = [NODE_BIN]
+        if self.config:
+            out += ["--config", self.config]
+        for k, v in self.sets.items():
+            out += ["--set", "%s=%s" % (k, v)]
+        return out
+
+    def start(self, wait=True, timeout=20):
+        """Starts the node; with `wait`, returns once it logged 'started'."""
+        self.lines = []
+        self._lines = queue.Queue()
+        self.proc = subprocess.Popen(self.args(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, bufsize=1)
+        threading.Thread(target=self._pump, daemon=True).start()
+        if wait:
+            line = self.wait_for_line("started", timeout)
+            if line is None:
+                raise RuntimeError("node %s did not start:\n%s" % (self.name, "\n".join(self.lines)))
+        return self
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            line = line.rstrip("\n")
+            self.lines.append(line)
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def wait_for_line(self, needle, timeout=20):
+        """Returns the first new output line containing `needle`, or None
+        when the process ends or `timeout` seconds pass first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                line = self._lines.get(timeout=left)
+            except queue.Empty:
+                return None
+            if line is None:
+                return None
+            if needle in line:
+                return line
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.http_port, path)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Sends `sig`; returns (exit status, seconds until exit)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return (self.proc.returncode if self.proc else None, 0.0)
+        t0 = time.monotonic()
+        self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        return rc, time.monotonic() - t0
+
+    def cleanup(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def run_node(args, timeout=20):
+    """Runs pando-node with `args` to completion; returns (status, output)."""
+    p = subprocess.run([NODE_BIN] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=timeout)
+    return p.returncode, p.stdout
+
+
+def http(method, url, body=None, headers=None, timeout=10):
+    """Returns (status, body text, headers) of one HTTP request."""
+    data = None
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(), dict(e.headers)
