@@ -1,15 +1,43 @@
 #pragma once
 
-// pando's one type-ID block: every type that travels in a CAF message is
-// listed here, so that every node agrees on its ID. Include this header only
-// in .cpp files (it pulls in CAF).
+// pando's one type-ID block and its atoms: every type that travels in a CAF
+// message between nodes is listed here, so that every node agrees on its ID.
+// Include this header only in .cpp files (it pulls in CAF).
 
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
 #include <caf/type_id.hpp>
 
+#include "actors/device/ids.hpp"
+#include "actors/device/messages.hpp"
+#include "actors/errc.hpp"
 #include "actors/node/node_info.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(pando, caf::first_custom_type_id)
 
 CAF_ADD_TYPE_ID(pando, (pando::node_info))
+CAF_ADD_TYPE_ID(pando, (pando::device_id))
+CAF_ADD_TYPE_ID(pando, (pando::shard_id))
+CAF_ADD_TYPE_ID(pando, (pando::registration_request))
+CAF_ADD_TYPE_ID(pando, (pando::registration_reply))
+CAF_ADD_TYPE_ID(pando, (pando::login_reply))
+CAF_ADD_TYPE_ID(pando, (pando::object_status))
+CAF_ADD_TYPE_ID(pando, (pando::device_view))
+CAF_ADD_TYPE_ID(pando, (pando::downstream))
+CAF_ADD_TYPE_ID(pando, (pando::status_report))
+CAF_ADD_TYPE_ID(pando, (pando::event_report))
+
+CAF_ADD_ATOM(pando, pando, register_atom, "register")
+CAF_ADD_ATOM(pando, pando, login_atom, "login")
+CAF_ADD_ATOM(pando, pando, auth_atom, "auth")
+CAF_ADD_ATOM(pando, pando, report_atom, "report")
+CAF_ADD_ATOM(pando, pando, closed_atom, "closed")
+CAF_ADD_ATOM(pando, pando, deliver_atom, "deliver")
+CAF_ADD_ATOM(pando, pando, kick_atom, "kick")
+CAF_ADD_ATOM(pando, pando, acked_atom, "acked")
+CAF_ADD_ATOM(pando, pando, route_atom, "route")
+CAF_ADD_ATOM(pando, pando, scan_atom, "scan")
 
 CAF_END_TYPE_ID_BLOCK(pando)
+
+CAF_ERROR_CODE_ENUM_2(pando::errc, "pando")

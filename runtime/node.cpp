@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "actors/metrics/metrics.hpp"
+#include "actors/registry/registry_actor.hpp"
+#include "actors/router/router.hpp"
 #include "actors/storage/storage_actor.hpp"
 #include "actors/type_ids.hpp"
 #include "pando/version.hpp"
@@ -24,7 +26,9 @@
 #include "runtime/data_dir.hpp"
 #include "runtime/logging.hpp"
 #include "storage/kv_store.hpp"
+#include "transports/http/api_context.hpp"
 #include "transports/http/server.hpp"
+#include "transports/mqtt/gateway.hpp"
 
 namespace pando::runtime {
 
@@ -148,6 +152,48 @@ http::server_settings http_settings(const node_settings& s) {
   return hs;
 }
 
+router_settings router_config(const node_settings& s) {
+  router_settings rs;
+  rs.shards = s.cluster.shards;
+  rs.device.key_secret = s.security.key_secret;
+  rs.device.now_ms = now_ms;
+  rs.device.session_expiry_ms = std::int64_t{s.mqtt.session_expiry_s} * 1000;
+  return rs;
+}
+
+mqtt::gateway_settings mqtt_settings(const node_settings& s) {
+  mqtt::gateway_settings gs;
+  gs.host = s.mqtt.listen.host;
+  gs.port = s.mqtt.listen.port;
+  if (s.mqtt.tls.listen)
+    gs.tls = mqtt::gateway_settings::tls_listener{
+      s.mqtt.tls.listen->host, s.mqtt.tls.listen->port, s.mqtt.tls.cert_file,
+      s.mqtt.tls.key_file};
+  gs.session.connect_timeout
+    = std::chrono::milliseconds{s.mqtt.connect_timeout_ms};
+  gs.session.max_keepalive = std::chrono::seconds{s.mqtt.max_keepalive_s};
+  gs.session.max_packet_size = s.mqtt.max_packet_size;
+  gs.session.max_inflight = s.mqtt.max_inflight;
+  gs.max_outbound_bytes = s.mqtt.max_outbound_bytes;
+  gs.node_name = s.node.name;
+  return gs;
+}
+
+http::api_context api_context(const node_settings& s, caf::actor_system& sys,
+                              const caf::actor& router,
+                              const caf::actor& registry) {
+  http::api_context ctx;
+  ctx.sys = &sys;
+  ctx.router = std::make_shared<caf::actor>(router);
+  ctx.registry = std::make_shared<caf::actor>(registry);
+  ctx.node_name = s.node.name;
+  ctx.mqtt_advertise = s.mqtt.advertise;
+  ctx.http_advertise = s.http.advertise;
+  ctx.admin_token = s.security.admin_token;
+  ctx.key_secret = s.security.key_secret;
+  return ctx;
+}
+
 /// Waits for SIGINT or SIGTERM; returns its number.
 int wait_for_stop_signal() {
   sigset_t set;
@@ -194,13 +240,18 @@ int run_node(const node_settings& s) {
   configure_actor_system(s, cfg);
   caf::actor_system sys{cfg};
   st.sys = &sys;
-  auto storage_actor = spawn_storage_actor(sys, st.store);
+  auto storage_actor = spawn_storage_actor(sys, st.store, true, s.storage.sync);
   auto agent = spawn_node_agent(sys, st.info);
+  auto registry = spawn_registry(sys, s.security.key_secret, storage_actor);
+  auto router = spawn_router(sys, router_config(s), storage_actor);
   auto stop_actors = [&] {
     caf::scoped_actor self{sys};
-    for (const auto& a : {agent, storage_actor})
+    // Users of the store first, the storage actor (which flushes) last.
+    for (const auto& a : {agent, registry, router})
       self->send_exit(a, caf::exit_reason::user_shutdown);
-    self->wait_for(agent, storage_actor);
+    self->wait_for(agent, registry, router);
+    self->send_exit(storage_actor, caf::exit_reason::user_shutdown);
+    self->wait_for(storage_actor);
   };
   auto published = sys.middleman().publish(agent, s.cluster.listen.port,
                                            s.cluster.listen.host.c_str(), true);
@@ -210,21 +261,35 @@ int run_node(const node_settings& s) {
                 + ": cannot listen (" + sys.render(published.error()) + ")");
   }
   register_metrics(st);
+  std::unique_ptr<mqtt::gateway> mqtt_gw;
+  if (auto err = mqtt::gateway::start(sys, mqtt_settings(s), router, st.metrics,
+                                      mqtt_gw)) {
+    sys.middleman().unpublish(agent, *published);
+    stop_actors();
+    return fail(*err);
+  }
   http::server http{http_settings(s), st.metrics};
   register_routes(st, http);
+  auto api = api_context(s, sys, router, registry);
+  http::add_device_api(http, api);
+  http::add_admin_api(http, api);
   if (auto err = http.bind()) {
+    mqtt_gw->stop();
     sys.middleman().unpublish(agent, *published);
     stop_actors();
     return fail(*err);
   }
   http.start();
-  spdlog::info("started version={} boots={} http={} cluster={} data_dir={}",
+  spdlog::info("started version={} boots={} http={} mqtt={} cluster={} "
+               "data_dir={}",
                pando::version, st.info.boots, s.http.listen.to_string(),
-               s.cluster.listen.to_string(), s.node.data_dir);
+               s.mqtt.listen.to_string(), s.cluster.listen.to_string(),
+               s.node.data_dir);
   auto sig = wait_for_stop_signal();
   spdlog::info("stopping signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
   st.stopping = true;
   http.stop();
+  mqtt_gw->stop();
   sys.middleman().unpublish(agent, *published);
   stop_actors();
   if (auto fl = st.store->flush(); !fl)

@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/type_ids.hpp"
+
 #include "storage/kv_store.hpp"
 
 namespace pando {
@@ -12,13 +14,9 @@ caf::error to_caf(const storage::error& err) {
   return caf::make_error(caf::sec::runtime_error, err.to_string());
 }
 
-/// Messages (all replies go to the sender):
-/// - (get, column, key) -> (found, value)
-/// - (put, write_batch) -> ok; fails with the storage error
-/// - (put, column, key, value) -> ok
-/// - (flush) -> ok
 caf::behavior storage_impl(caf::event_based_actor* self,
-                           std::shared_ptr<storage::kv_store> store) {
+                           std::shared_ptr<storage::kv_store> store,
+                           storage::write_options opts) {
   self->attach_functor([store] { store->flush(); });
   return {
     [store](caf::get_atom, storage::column col,
@@ -30,15 +28,29 @@ caf::behavior storage_impl(caf::event_based_actor* self,
         return {false, std::string{}};
       return {true, std::move(**res)};
     },
-    [store](caf::put_atom,
-            const storage::write_batch& batch) -> caf::result<caf::ok_atom> {
-      if (auto st = store->write(batch); !st)
+    [store](scan_atom, storage::column col, const std::string& prefix)
+      -> caf::result<std::vector<std::string>, std::vector<std::string>> {
+      std::vector<std::string> keys;
+      std::vector<std::string> values;
+      auto st = store->scan(col, storage::key_range::prefix(prefix),
+                            [&](std::string_view k, std::string_view v) {
+                              keys.emplace_back(k);
+                              values.emplace_back(v);
+                              return true;
+                            });
+      if (!st)
+        return to_caf(st.err());
+      return {std::move(keys), std::move(values)};
+    },
+    [store, opts](caf::put_atom, const storage::write_batch& batch)
+      -> caf::result<caf::ok_atom> {
+      if (auto st = store->write(batch, opts); !st)
         return to_caf(st.err());
       return caf::ok_atom_v;
     },
-    [store](caf::put_atom, storage::column col, const std::string& key,
-            const std::string& value) -> caf::result<caf::ok_atom> {
-      if (auto st = store->put(col, key, value); !st)
+    [store, opts](caf::put_atom, storage::column col, const std::string& key,
+                  const std::string& value) -> caf::result<caf::ok_atom> {
+      if (auto st = store->put(col, key, value, opts); !st)
         return to_caf(st.err());
       return caf::ok_atom_v;
     },
@@ -54,10 +66,11 @@ caf::behavior storage_impl(caf::event_based_actor* self,
 
 caf::actor spawn_storage_actor(caf::actor_system& sys,
                                std::shared_ptr<storage::kv_store> store,
-                               bool detached) {
+                               bool detached, bool sync) {
+  storage::write_options opts{.sync = sync};
   if (detached)
-    return sys.spawn<caf::detached>(storage_impl, std::move(store));
-  return sys.spawn(storage_impl, std::move(store));
+    return sys.spawn<caf::detached>(storage_impl, std::move(store), opts);
+  return sys.spawn(storage_impl, std::move(store), opts);
 }
 
 } // namespace pando

@@ -5,6 +5,7 @@
 // cooperative workers. Spawned by the node at start; stops with the node.
 // Messages (replies go to the sender):
 //   (get, column, key)          -> (found: bool, value: string)
+//   (scan, column, prefix)      -> (keys, values) in key order
 //   (put, write_batch)          -> ok, or the storage error
 //   (put, column, key, value)   -> ok, or the storage error
 //   (flush)                     -> ok, or the storage error
@@ -24,9 +25,10 @@ class kv_store;
 namespace pando {
 
 /// Spawns the storage actor over `store`. With `detached` false it runs on
-/// the scheduler (for deterministic tests).
+/// the scheduler (for deterministic tests); with `sync` every write waits
+/// for the write-ahead log to reach the disk.
 caf::actor spawn_storage_actor(caf::actor_system& sys,
                                std::shared_ptr<storage::kv_store> store,
-                               bool detached = true);
+                               bool detached = true, bool sync = false);
 
 } // namespace pando

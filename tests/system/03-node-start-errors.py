@@ -21,7 +21,8 @@ try:
           "the message names node.data_dir and the running node's pid")
     second.cleanup()
 
-    for setting, port in [("http.listen", first.http_port), ("cluster.listen", first.cluster_port)]:
+    for setting, port in [("http.listen", first.http_port), ("cluster.listen", first.cluster_port),
+                          ("mqtt.listen", first.mqtt_port)]:
         other = Node("other-" + setting.split(".")[0],
                      extra_sets={setting: "127.0.0.1:%d" % port})
         other.start(wait=False)

@@ -167,3 +167,88 @@ def http(method, url, body=None, headers=None, timeout=10):
             return r.status, r.read().decode(), dict(r.headers)
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(), dict(e.headers)
+
+
+# -- the platform as a device and an operator see it ---------------------------
+
+LAMP_CONFIG = {
+    "objects": [{"no": 1, "label": "switch", "part": 1,
+                 "status": [{"value_type": 7, "name": "onoff"}]}],
+    "commands": [{"no": 1, "part": 1, "name": "switch", "priority": 0,
+                  "params": [{"value_type": 7}, {"value_type": 7}]}],
+    "events": [{"no": 1, "part": 1, "name": "alarm", "priority": 0,
+                "params": [{"value_type": 12}]}],
+}
+
+
+def admin(node, method, path, body=None, token=ADMIN_TOKEN):
+    """Calls the admin API; returns (status, parsed JSON or text)."""
+    headers = {"Authorization": "Bearer " + token} if token else {}
+    status, text, _ = http(method, node.url(path), body, headers)
+    try:
+        return status, json.loads(text) if text else None
+    except ValueError:
+        return status, text
+
+
+def make_product(node, config=None, name="lamp"):
+    """Creates a vendor and a product; returns the product entity."""
+    status, vendor = admin(node, "POST", "/admin/v1/vendors", {"name": "acme"})
+    assert status == 201, (status, vendor)
+    status, product = admin(node, "POST", "/admin/v1/products",
+                            {"name": name, "vendor_id": vendor["id"],
+                             "config": config or LAMP_CONFIG})
+    assert status == 201, (status, product)
+    return product
+
+
+def register(node, product_key, code, **extra):
+    """POST /v1/devices/registration; returns the parsed envelope."""
+    body = {"product_key": product_key, "device_code": code, "version": "1.0"}
+    body.update(extra)
+    status, text, _ = http("POST", node.url("/v1/devices/registration"), body)
+    assert status == 200, (status, text)
+    return json.loads(text)
+
+
+def login(node, device_id, secret, **extra):
+    """POST /v1/devices/authentication; returns the parsed envelope."""
+    body = {"device_id": device_id, "device_secret": secret}
+    body.update(extra)
+    status, text, _ = http("POST", node.url("/v1/devices/authentication"), body)
+    assert status == 200, (status, text)
+    return json.loads(text)
+
+
+class Device:
+    """A registered, logged-in device: id, hex client id, secret, token."""
+
+    def __init__(self, node, product_key, code):
+        reg = register(node, product_key, code)
+        assert reg["code"] == 0, reg
+        self.id = reg["data"]["device_id"]
+        self.client_id = "%x" % self.id
+        self.secret = reg["data"]["device_secret"]
+        self.identifier = reg["data"]["device_identifier"]
+        lg = login(node, self.id, self.secret)
+        assert lg["code"] == 0, lg
+        self.token = lg["data"]["access_token"]
+        host, port = lg["data"]["access_addr"].rsplit(":", 1)
+        self.mqtt_host, self.mqtt_port = host, int(port)
+
+
+def status_payload(value, ts=1462000000000):
+    """Spec 5.4 (a): Data with object part 1 / no 1, one uint8."""
+    return (bytes([0]) + ts.to_bytes(8, "big") + bytes(16)
+            + bytes([0, 1, 0, 1, 0, 1]) + bytes([0, 7, value]))
+
+
+def metric(node, name, labels=None):
+    """Returns the value of one sample of /metrics, or None."""
+    from prometheus_client.parser import text_string_to_metric_families
+    _, text, _ = http("GET", node.url("/metrics"))
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            if s.name == name and (labels is None or s.labels == labels):
+                return s.value
+    return None

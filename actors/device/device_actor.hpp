@@ -1,0 +1,53 @@
+#pragma once
+
+// The device actor: one per device, the single writer of its data (its
+// twin). Spawned on demand by the device host of the node that owns the
+// device's shard; loads its state from storage, passivates when idle with no
+// session, and exits when its host stops.
+//
+// Protocol (replies go to the sender; errors are `pando::errc`):
+//   (register, registration_request)          -> registration_reply
+//   (login, secret: string)                   -> login_reply
+//   (auth, token, node, clean: bool)          -> blob sender = MQTT session;
+//                                                   blob = the persistent
+//                                                   session to resume, or ""
+//   (report, status_report)                   -> ok   after the durable write
+//   (report, event_report)                    -> ok   after the durable write
+//   (closed, blob: string)                    -> ()   sender = MQTT session
+//   (deliver, downstream)                     -> ok   when the device acked
+//   (get)                                     -> device_view
+// The device actor sends its session: (deliver, downstream) and (kick).
+// The session answers deliveries with (acked, tag).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "actors/device/ids.hpp"
+
+namespace caf {
+class actor;
+class actor_system;
+} // namespace caf
+
+namespace pando {
+
+/// What every device actor of a node shares.
+struct device_env {
+  /// AES key of pando's key format (security.key_secret).
+  std::string key_secret;
+  /// Lifetime of an access token, extended by each use.
+  std::int64_t token_ttl_ms = 2 * 3600 * 1000;
+  /// A device actor without a session exits after this much idle time.
+  std::int64_t idle_timeout_ms = 5 * 60 * 1000;
+  /// How long a persistent MQTT session outlives its connection.
+  std::int64_t session_expiry_ms = 2 * 3600 * 1000;
+  /// Wall-clock time in milliseconds (injected for tests).
+  std::function<std::int64_t()> now_ms;
+};
+
+/// Spawns the actor of device `id`, which persists through `storage`.
+caf::actor spawn_device(caf::actor_system& sys, device_id id,
+                        const device_env& env, const caf::actor& storage);
+
+} // namespace pando

@@ -1,0 +1,257 @@
+#include "actors/registry/registry_actor.hpp"
+
+#include <chrono>
+#include <map>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/device/device_record.hpp"
+#include "actors/registry/app_domain.hpp"
+#include "actors/registry/entity_key.hpp"
+#include "actors/registry/registry_rules.hpp"
+#include "actors/storage/write.hpp"
+#include "actors/type_ids.hpp"
+
+namespace pando {
+
+namespace {
+
+using json = nlohmann::json;
+using storage::column;
+
+struct registry_state {
+  std::string key_secret;
+  caf::actor storage;
+  /// kind -> id -> entity
+  std::map<std::string, std::map<std::int64_t, json>> entities;
+  std::map<std::string, std::int64_t> last_id;
+
+  static inline const char* name = "pando.registry";
+};
+
+using registry_actor = caf::stateful_actor<registry_state>;
+
+caf::error fail(errc code, std::string msg) {
+  return caf::make_error(code, std::move(msg));
+}
+
+std::string entity_key(const std::string& kind, std::int64_t id) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%016llx",
+                static_cast<unsigned long long>(id));
+  return kind + "/" + buf;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+caf::expected<std::map<std::int64_t, json>*>
+table(registry_actor* self, const std::string& kind) {
+  if (!registry::is_entity_kind(kind))
+    return fail(errc::invalid_argument, "unknown kind '" + kind + "'");
+  return &self->state.entities[kind];
+}
+
+/// Persists `entity` (and the id counter) and answers with it.
+caf::result<std::string> save(registry_actor* self, const std::string& kind,
+                              const json& entity) {
+  auto id = entity.at("id").get<std::int64_t>();
+  self->state.entities[kind][id] = entity;
+  storage::write_batch batch;
+  batch.put(column::registry, entity_key(kind, id), entity.dump());
+  batch.put(column::registry, "seq/" + kind,
+            std::to_string(self->state.last_id[kind]));
+  auto text = entity.dump();
+  return write_then<std::string>(self, self->state.storage, std::move(batch),
+                                 [text] { return text; });
+}
+
+caf::result<std::string> create(registry_actor* self, const std::string& kind,
+                                const std::string& body) {
+  auto tbl = table(self, kind);
+  if (!tbl)
+    return tbl.error();
+  auto in = json::parse(body, nullptr, false);
+  if (in.is_discarded() || !in.is_object())
+    return fail(errc::invalid_argument, "the body must be a JSON object");
+  auto checked = registry::check_entity(kind, in, true);
+  if (!checked.error.empty())
+    return fail(errc::invalid_argument, checked.error);
+  auto& st = self->state;
+  if (kind == "product") {
+    auto vendor = checked.entity.value("vendor_id", std::int64_t{0});
+    if (vendor != 0 && !st.entities["vendor"].count(vendor))
+      return fail(errc::invalid_argument,
+                  "vendor_id: no vendor " + std::to_string(vendor));
+  }
+  auto id = ++st.last_id[kind];
+  auto key = registry::make_key(st.key_secret, id);
+  if (!key)
+    return fail(errc::unavailable, "cannot make a key");
+  auto entity = std::move(checked.entity);
+  entity["id"] = id;
+  entity["key"] = key.key;
+  entity["created_at_ms"] = entity["updated_at_ms"] = now_ms();
+  return save(self, kind, entity);
+}
+
+caf::result<std::string> update(registry_actor* self, const std::string& kind,
+                                std::int64_t id, const std::string& body) {
+  auto tbl = table(self, kind);
+  if (!tbl)
+    return tbl.error();
+  auto i = (*tbl)->find(id);
+  if (i == (*tbl)->end())
+    return fail(errc::not_found, kind + " " + std::to_string(id)
+                                   + " does not exist");
+  auto in = json::parse(body, nullptr, false);
+  if (in.is_discarded() || !in.is_object())
+    return fail(errc::invalid_argument, "the body must be a JSON object");
+  auto checked = registry::check_entity(kind, in, false);
+  if (!checked.error.empty())
+    return fail(errc::invalid_argument, checked.error);
+  auto entity = i->second;
+  for (auto& [k, v] : checked.entity.items())
+    entity[k] = v;
+  entity["updated_at_ms"] = now_ms();
+  return save(self, kind, entity);
+}
+
+caf::result<std::string> reset_key(registry_actor* self,
+                                   const std::string& kind, std::int64_t id) {
+  auto tbl = table(self, kind);
+  if (!tbl)
+    return tbl.error();
+  auto i = (*tbl)->find(id);
+  if (i == (*tbl)->end())
+    return fail(errc::not_found, kind + " " + std::to_string(id)
+                                   + " does not exist");
+  auto key = registry::make_key(self->state.key_secret, id);
+  if (!key)
+    return fail(errc::unavailable, "cannot make a key");
+  auto entity = i->second;
+  entity["key"] = key.key;
+  entity["updated_at_ms"] = now_ms();
+  return save(self, kind, entity);
+}
+
+caf::result<caf::ok_atom> erase(registry_actor* self, const std::string& kind,
+                                std::int64_t id) {
+  auto tbl = table(self, kind);
+  if (!tbl)
+    return tbl.error();
+  if (!(*tbl)->erase(id))
+    return fail(errc::not_found, kind + " " + std::to_string(id)
+                                   + " does not exist");
+  storage::write_batch batch;
+  batch.erase(column::registry, entity_key(kind, id));
+  return write_then<caf::ok_atom>(self, self->state.storage, std::move(batch),
+                                  [] { return caf::ok_atom_v; });
+}
+
+caf::result<std::string> by_key(registry_actor* self, const std::string& kind,
+                                const std::string& key) {
+  auto tbl = table(self, kind);
+  if (!tbl)
+    return tbl.error();
+  auto decoded = registry::decode_key_id(self->state.key_secret, key);
+  if (!decoded)
+    return fail(errc::not_found, kind + " key is malformed");
+  auto i = (*tbl)->find(decoded.id);
+  if (i == (*tbl)->end()
+      || !equal_constant_time(i->second.value("key", ""), key))
+    return fail(errc::not_found, kind + " key not match.");
+  return i->second.dump();
+}
+
+caf::behavior running(registry_actor* self) {
+  self->set_default_handler(caf::print_and_drop);
+  return {
+    [self](caf::put_atom, const std::string& kind, const std::string& body) {
+      return create(self, kind, body);
+    },
+    [self](caf::update_atom, const std::string& kind, std::int64_t id,
+           const std::string& body) { return update(self, kind, id, body); },
+    [self](caf::get_atom, const std::string& kind,
+           std::int64_t id) -> caf::result<std::string> {
+      auto tbl = table(self, kind);
+      if (!tbl)
+        return tbl.error();
+      auto i = (*tbl)->find(id);
+      if (i == (*tbl)->end())
+        return fail(errc::not_found, kind + " " + std::to_string(id)
+                                       + " does not exist");
+      return i->second.dump();
+    },
+    [self](caf::get_atom,
+           const std::string& kind) -> caf::result<std::string> {
+      auto tbl = table(self, kind);
+      if (!tbl)
+        return tbl.error();
+      auto all = json::array();
+      for (auto& [id, e] : **tbl)
+        all.push_back(e);
+      return all.dump();
+    },
+    [self](caf::get_atom, const std::string& kind, const std::string& key) {
+      return by_key(self, kind, key);
+    },
+    [self](caf::delete_atom, const std::string& kind, std::int64_t id) {
+      return erase(self, kind, id);
+    },
+    [self](caf::reset_atom, const std::string& kind, std::int64_t id) {
+      return reset_key(self, kind, id);
+    },
+  };
+}
+
+void load(registry_actor* self, const std::vector<std::string>& keys,
+          const std::vector<std::string>& values) {
+  auto& st = self->state;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto slash = keys[i].find('/');
+    auto kind = keys[i].substr(0, slash);
+    if (kind == "seq") {
+      st.last_id[keys[i].substr(slash + 1)] = std::stoll(values[i]);
+      continue;
+    }
+    auto e = json::parse(values[i], nullptr, false);
+    if (!e.is_discarded() && registry::is_entity_kind(kind))
+      st.entities[kind][e.value("id", std::int64_t{0})] = std::move(e);
+  }
+}
+
+caf::behavior registry_impl(registry_actor* self, std::string key_secret,
+                            caf::actor storage) {
+  self->state.key_secret = std::move(key_secret);
+  self->state.storage = std::move(storage);
+  self->set_default_handler(caf::skip);
+  self
+    ->request(self->state.storage, caf::infinite, scan_atom_v,
+              column::registry, std::string{})
+    .then(
+      [self](const std::vector<std::string>& keys,
+             const std::vector<std::string>& values) {
+        load(self, keys, values);
+        self->become(running(self));
+      },
+      [self](caf::error& err) { self->quit(std::move(err)); });
+  return {
+    [](closed_atom, closed_atom) {
+      // Never sent: keeps the behavior non-empty while loading.
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_registry(caf::actor_system& sys, std::string key_secret,
+                          const caf::actor& storage) {
+  return sys.spawn(registry_impl, std::move(key_secret), storage);
+}
+
+} // namespace pando

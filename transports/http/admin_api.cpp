@@ -1,0 +1,177 @@
+// The admin API (/admin/v1/...): list, get, create, update and delete
+// vendors, products and applications, rotate their keys, show devices.
+// Every route requires `Authorization: Bearer <security.admin_token>`.
+// Plain REST: HTTP status codes, bodies are the entities themselves, errors
+// are {"code": <status>, "message": "..."}.
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "actors/device/device_record.hpp"
+#include "actors/registry/app_domain.hpp"
+#include "transports/http/api_context.hpp"
+#include "transports/http/ask.hpp"
+#include "transports/http/server.hpp"
+
+namespace pando::http {
+
+namespace {
+
+using json = nlohmann::json;
+
+bool authorized(const api_context& ctx, const httplib::Request& req,
+                httplib::Response& res) {
+  auto header = req.get_header_value("Authorization");
+  static constexpr std::string_view prefix = "Bearer ";
+  if (header.size() > prefix.size() && header.rfind(prefix, 0) == 0
+      && equal_constant_time(header.substr(prefix.size()), ctx.admin_token))
+    return true;
+  res.set_header("WWW-Authenticate", "Bearer");
+  reply_error(res, 401, 401,
+              header.empty() ? "missing bearer token"
+                             : "wrong bearer token");
+  return false;
+}
+
+int status_of(errc code) {
+  switch (code) {
+    case errc::not_found:
+    case errc::device_not_found: return 404;
+    case errc::invalid_argument: return 400;
+    case errc::conflict: return 409;
+    case errc::forbidden: return 403;
+    case errc::timeout: return 504;
+    default: return 503;
+  }
+}
+
+void reply_json(httplib::Response& res, int status, const std::string& text) {
+  res.status = status;
+  res.set_content(text, "application/json");
+}
+
+/// "vendors" -> "vendor", ...
+std::string kind_of(const std::string& plural) {
+  return plural.substr(0, plural.size() - 1);
+}
+
+template <class... Ts>
+void forward(const api_context& ctx, httplib::Response& res, int ok_status,
+             Ts&&... xs) {
+  auto out = ask<std::string>(*ctx.sys, *ctx.registry, ctx.timeout,
+                              std::forward<Ts>(xs)...);
+  if (!out.first)
+    return reply_error(res, status_of(out.second.code),
+                       status_of(out.second.code), out.second.message);
+  reply_json(res, ok_status, std::get<0>(*out.first));
+}
+
+std::int64_t id_of(const httplib::Request& req) {
+  try {
+    return std::stoll(req.matches[2].str());
+  } catch (...) {
+    return -1;
+  }
+}
+
+json view_to_json(const device_view& v) {
+  auto status = json::array();
+  for (const auto& o : v.status)
+    status.push_back({{"part", o.part},
+                      {"no", o.no},
+                      {"params_hex", to_hex(o.params)},
+                      {"device_ts", o.device_ts},
+                      {"server_ts_ms", o.server_ts_ms}});
+  return {{"device_id", v.id.value},
+          {"client_id", v.id.to_hex()},
+          {"identifier", v.identifier},
+          {"product_id", v.product_id},
+          {"vendor_id", v.vendor_id},
+          {"device_key", v.device_key},
+          {"name", v.name},
+          {"description", v.description},
+          {"version", v.version},
+          {"created_at_ms", v.created_at_ms},
+          {"online", v.online},
+          {"session_node", v.session_node},
+          {"last_seen_ms", v.last_seen_ms},
+          {"reports", v.reports},
+          {"events", v.events},
+          {"status", status}};
+}
+
+void show_device(const api_context& ctx, const httplib::Request& req,
+                 httplib::Response& res) {
+  auto identifier = req.matches[1].str();
+  auto parts = registry::parse_identifier(identifier);
+  if (parts.error != registry::identifier_errc::none)
+    return reply_error(res, 400, 400,
+                       "'" + identifier + "' is not a device identifier");
+  auto id = device_id_of(identifier);
+  auto out = ask_device<device_view>(*ctx.sys, *ctx.router, id, ctx.timeout,
+                                     caf::get_atom_v);
+  if (!out.first)
+    return reply_error(res, status_of(out.second.code),
+                       status_of(out.second.code),
+                       out.second.code == errc::device_not_found
+                         ? "no device " + identifier
+                         : out.second.message);
+  const auto& view = std::get<0>(*out.first);
+  if (view.identifier != identifier)
+    return reply_error(res, 404, 404, "no device " + identifier);
+  reply_json(res, 200, view_to_json(view).dump());
+}
+
+} // namespace
+
+void add_admin_api(server& srv, const api_context& ctx) {
+  const std::string kinds = "/admin/v1/(vendors|products|applications)";
+  auto guard = [ctx](auto fn) {
+    return [ctx, fn](const httplib::Request& req, httplib::Response& res) {
+      if (authorized(ctx, req, res))
+        fn(req, res);
+    };
+  };
+  srv.add("GET", kinds, "/admin/v1/{kind}",
+          guard([ctx](const auto& req, auto& res) {
+            forward(ctx, res, 200, caf::get_atom_v, kind_of(req.matches[1]));
+          }));
+  srv.add("POST", kinds, "/admin/v1/{kind}",
+          guard([ctx](const auto& req, auto& res) {
+            forward(ctx, res, 201, caf::put_atom_v, kind_of(req.matches[1]),
+                    req.body);
+          }));
+  srv.add("GET", kinds + "/([0-9]{1,18})", "/admin/v1/{kind}/{id}",
+          guard([ctx](const auto& req, auto& res) {
+            forward(ctx, res, 200, caf::get_atom_v, kind_of(req.matches[1]),
+                    id_of(req));
+          }));
+  srv.add("PUT", kinds + "/([0-9]{1,18})", "/admin/v1/{kind}/{id}",
+          guard([ctx](const auto& req, auto& res) {
+            forward(ctx, res, 200, caf::update_atom_v, kind_of(req.matches[1]),
+                    id_of(req), req.body);
+          }));
+  srv.add("POST", kinds + "/([0-9]{1,18})/key", "/admin/v1/{kind}/{id}/key",
+          guard([ctx](const auto& req, auto& res) {
+            forward(ctx, res, 200, caf::reset_atom_v, kind_of(req.matches[1]),
+                    id_of(req));
+          }));
+  srv.add("DELETE", kinds + "/([0-9]{1,18})", "/admin/v1/{kind}/{id}",
+          guard([ctx](const auto& req, auto& res) {
+            auto out = ask<caf::ok_atom>(*ctx.sys, *ctx.registry, ctx.timeout,
+                                         caf::delete_atom_v,
+                                         kind_of(req.matches[1]), id_of(req));
+            if (!out.first)
+              return reply_error(res, status_of(out.second.code),
+                                 status_of(out.second.code),
+                                 out.second.message);
+            res.status = 204;
+          }));
+  srv.add("GET", "/admin/v1/devices/([^/]{1,300})",
+          "/admin/v1/devices/{identifier}",
+          guard([ctx](const auto& req, auto& res) {
+            show_device(ctx, req, res);
+          }));
+}
+
+} // namespace pando::http

@@ -1,0 +1,434 @@
+// The MQTT gateway's brokers. An acceptor broker owns each listener and forks
+// one connection broker per accepted socket. A connection broker owns one
+// `mqtt::session` (the protocol logic) and acts for it: it writes its bytes,
+// asks the device actor to authenticate the client and to record upstream
+// publishes, and feeds deliveries from the device actor back into it. It
+// never blocks: every actor call is an asynchronous request.
+
+#include "transports/mqtt/gateway.hpp"
+
+#include <chrono>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/metrics/metrics.hpp"
+#include "actors/type_ids.hpp"
+#include "transports/mqtt/device_topics.hpp"
+#include "transports/mqtt/persistent_codec.hpp"
+#include "transports/mqtt/session.hpp"
+
+namespace pando::mqtt {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::chrono::milliseconds mono_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+    std::chrono::steady_clock::now().time_since_epoch());
+}
+
+/// The gateway's metrics.
+struct gateway_probe {
+  metrics::gauge& connections;
+  metrics::counter& accepted;
+  metrics::counter& connects;
+  metrics::counter& bytes_in;
+  metrics::counter& bytes_out;
+  metrics::counter& packets_in;
+  metrics::counter& packets_out;
+  metrics::counter& publishes_in;
+  metrics::counter& publishes_out;
+  metrics::registry& reg;
+
+  explicit gateway_probe(metrics::registry& r)
+    : connections(r.get_gauge("pando_mqtt_connections",
+                              "Open MQTT connections.")),
+      accepted(r.get_counter("pando_mqtt_accepted_total",
+                             "TCP connections accepted by the MQTT gateway.")),
+      connects(r.get_counter("pando_mqtt_connects_total",
+                             "Accepted MQTT CONNECTs (CONNACK 0).")),
+      bytes_in(r.get_counter("pando_mqtt_bytes_received_total",
+                             "Bytes received from MQTT clients.")),
+      bytes_out(r.get_counter("pando_mqtt_bytes_sent_total",
+                              "Bytes sent to MQTT clients.")),
+      packets_in(r.get_counter("pando_mqtt_packets_received_total",
+                               "MQTT packets received.")),
+      packets_out(r.get_counter("pando_mqtt_packets_sent_total",
+                                "MQTT packets sent.")),
+      publishes_in(r.get_counter("pando_mqtt_publishes_received_total",
+                                 "PUBLISH packets received.")),
+      publishes_out(r.get_counter("pando_mqtt_publishes_sent_total",
+                                  "PUBLISH packets sent.")),
+      reg(r) {
+  }
+
+  void closed(close_reason why) {
+    reg
+      .get_counter("pando_mqtt_closed_total",
+                   "MQTT connections closed, by reason.",
+                   {{"reason", to_string(why)}})
+      .inc();
+  }
+
+  void auth_failed(const char* why) {
+    reg
+      .get_counter("pando_mqtt_auth_failures_total",
+                   "Refused MQTT CONNECTs, by reason.", {{"reason", why}})
+      .inc();
+  }
+
+  void refused_publish(const char* why) {
+    reg
+      .get_counter("pando_mqtt_refused_publishes_total",
+                   "PUBLISH packets refused (connection closed), by reason.",
+                   {{"reason", why}})
+      .inc();
+  }
+};
+
+/// What every broker of one gateway shares.
+struct shared_state {
+  gateway_settings settings;
+  caf::actor router;
+  gateway_probe probe;
+
+  shared_state(gateway_settings s, caf::actor r, metrics::registry& m)
+    : settings(std::move(s)), router(std::move(r)), probe(m) {
+  }
+};
+
+using shared_ptr = std::shared_ptr<shared_state>;
+
+// -- connection broker --------------------------------------------------------
+
+/// The state of one connection; it is the session's callee.
+class connection : public session_callee {
+public:
+  connection(caf::io::broker* self, caf::io::connection_handle hdl,
+             shared_ptr shared)
+    : self_(self),
+      hdl_(hdl),
+      shared_(std::move(shared)),
+      session_(*this, shared_->settings.session, mono_now()) {
+  }
+
+  // -- input from the broker ------------------------------------------------
+
+  void on_data(const std::vector<char>& buf) {
+    shared_->probe.bytes_in.inc(buf.size());
+    auto before = session_.counters();
+    session_.on_bytes({reinterpret_cast<const std::uint8_t*>(buf.data()),
+                       buf.size()},
+                      mono_now());
+    count(before);
+    settle();
+  }
+
+  void on_tick() {
+    session_.on_tick(mono_now());
+    settle();
+  }
+
+  void on_lost() {
+    session_.on_connection_lost();
+    settle();
+  }
+
+  void on_deliver(downstream& msg) {
+    auto before = session_.counters();
+    outbound_message out;
+    out.topic = std::move(msg.topic);
+    out.payload.assign(msg.payload.begin(), msg.payload.end());
+    out.qos = msg.qos == 0 ? qos::at_most_once : qos::at_least_once;
+    out.delivery_tag = msg.tag;
+    session_.deliver(std::move(out));
+    count(before);
+    settle();
+  }
+
+  void on_kick() {
+    session_.close(close_reason::taken_over);
+    settle();
+  }
+
+  bool done() const { return finished_; }
+
+  // -- session_callee -------------------------------------------------------
+
+  void send(std::vector<std::uint8_t> bytes) override {
+    if (finished_)
+      return;
+    shared_->probe.bytes_out.inc(bytes.size());
+    self_->write(hdl_, bytes.size(), bytes.data());
+    self_->flush(hdl_);
+    if (self_->wr_buf(hdl_).size() > shared_->settings.max_outbound_bytes)
+      overflow_ = true;
+  }
+
+  void close(close_reason reason) override {
+    reason_ = reason;
+  }
+
+  void authenticate(const connect_request& req) override {
+    auto id = device_id::from_hex(req.client_id);
+    if (!id) {
+      shared_->probe.auth_failed("bad_client_id");
+      return answer_auth(connect_return_code::identifier_rejected);
+    }
+    if (!req.password) {
+      shared_->probe.auth_failed("no_password");
+      return answer_auth(connect_return_code::bad_username_or_password);
+    }
+    id_ = *id;
+    std::string token(req.password->begin(), req.password->end());
+    auto clean = req.clean_session;
+    auto timeout = shared_->settings.request_timeout;
+    self_->request(shared_->router, timeout, route_atom_v, *id)
+      .then(
+        [this, token, clean, timeout](caf::actor& dev) {
+          device_ = dev;
+          self_
+            ->request(dev, timeout, auth_atom_v, token,
+                      shared_->settings.node_name, clean)
+            .then([this](std::string& blob) { on_authenticated(blob); },
+                  [this](caf::error& err) { on_auth_error(err); });
+        },
+        [this](caf::error& err) { on_auth_error(err); });
+  }
+
+  void publish(std::uint16_t packet_id, inbound_message msg) override {
+    auto mapped = map_upstream(session_.client_id(), msg.topic, msg.payload);
+    if (auto* err = std::get_if<upstream_error>(&mapped)) {
+      shared_->probe.refused_publish("bad_topic_or_payload");
+      spdlog::warn("mqtt: refused publish client={} topic={} reason=\"{}\"",
+                   session_.client_id(), msg.topic, err->message);
+      if (packet_id != 0)
+        session_.on_publish_done(packet_id, false);
+      else
+        session_.close(close_reason::publish_failed);
+      return;
+    }
+    auto on_result = [this, packet_id](bool ok) {
+      if (packet_id != 0) {
+        session_.on_publish_done(packet_id, ok);
+        settle();
+      }
+    };
+    auto send_report = [&](auto& report) {
+      self_
+        ->request(device_, shared_->settings.request_timeout, report_atom_v,
+                  std::move(report))
+        .then([on_result](caf::ok_atom) { on_result(true); },
+              [this, on_result](caf::error& err) {
+                shared_->probe.refused_publish("device_refused");
+                spdlog::warn("mqtt: publish not recorded client={} error={}",
+                             session_.client_id(),
+                             self_->system().render(err));
+                on_result(false);
+              });
+    };
+    std::visit(
+      [&](auto& report) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(report)>,
+                                      upstream_error>)
+          send_report(report);
+      },
+      mapped);
+  }
+
+  suback_return_code authorize_subscribe(const std::string& filter,
+                                         qos requested) override {
+    auto granted = subscribe_grant(session_.client_id(), filter,
+                                   static_cast<int>(requested));
+    if (granted < 0)
+      return suback_return_code::failure;
+    return static_cast<suback_return_code>(granted);
+  }
+
+  void delivered(std::uint64_t tag) override {
+    if (device_)
+      self_->send(device_, acked_atom_v, tag);
+  }
+
+  void dropped(std::uint64_t) override {
+    shared_->probe.refused_publish("outbound_queue_full");
+  }
+
+  void will(inbound_message msg) override {
+    if (!device_)
+      return;
+    auto ev = will_event(msg.topic, msg.payload);
+    self_->send(device_, report_atom_v, std::move(ev));
+  }
+
+private:
+  void answer_auth(connect_return_code code,
+                   std::optional<persistent_state> resume = std::nullopt) {
+    auth_result res;
+    res.code = code;
+    res.resume = std::move(resume);
+    session_.on_auth_result(std::move(res), mono_now());
+    settle();
+  }
+
+  void on_authenticated(const std::string& blob) {
+    if (session_.state() != session_state::authenticating)
+      return;
+    shared_->probe.connects.inc();
+    self_->monitor(device_);
+    std::optional<persistent_state> resume;
+    if (!blob.empty())
+      resume = decode_persistent(blob);
+    answer_auth(connect_return_code::accepted, std::move(resume));
+  }
+
+  void on_auth_error(const caf::error& err) {
+    auto code = connect_return_code::server_unavailable;
+    const char* why = "unavailable";
+    if (err.category() == caf::atom("pando")) {
+      switch (static_cast<pando::errc>(err.code())) {
+        case pando::errc::device_not_found:
+          code = connect_return_code::identifier_rejected;
+          why = "unknown_device";
+          break;
+        case pando::errc::bad_token:
+          code = connect_return_code::bad_username_or_password;
+          why = "bad_token";
+          break;
+        default: break;
+      }
+    }
+    shared_->probe.auth_failed(why);
+    if (code == connect_return_code::server_unavailable)
+      spdlog::warn("mqtt: cannot authenticate client={} error={}",
+                   session_.client_id(), self_->system().render(err));
+    device_ = nullptr;
+    answer_auth(code);
+  }
+
+  void count(const session_counters& before) {
+    const auto& now = session_.counters();
+    auto& p = shared_->probe;
+    p.packets_in.inc(now.packets_received - before.packets_received);
+    p.packets_out.inc(now.packets_sent - before.packets_sent);
+    p.publishes_in.inc(now.publishes_received - before.publishes_received);
+    p.publishes_out.inc(now.publishes_sent - before.publishes_sent);
+  }
+
+  /// Acts on what the session decided: closes the connection once.
+  void settle() {
+    if (overflow_ && !reason_)
+      session_.close(close_reason::buffer_overflow);
+    if (finished_ || !reason_)
+      return;
+    finished_ = true;
+    shared_->probe.closed(*reason_);
+    if (device_) {
+      std::string blob;
+      if (auto st = session_.take_persistent_state())
+        blob = encode_persistent(*st);
+      self_->send(device_, closed_atom_v, std::move(blob));
+    }
+    self_->flush(hdl_);
+    self_->close(hdl_);
+    self_->quit();
+  }
+
+  caf::io::broker* self_;
+  caf::io::connection_handle hdl_;
+  shared_ptr shared_;
+  session session_;
+  device_id id_;
+  caf::actor device_;
+  std::optional<close_reason> reason_;
+  bool overflow_ = false;
+  bool finished_ = false;
+};
+
+caf::behavior connection_impl(caf::io::broker* self,
+                              caf::io::connection_handle hdl,
+                              shared_ptr shared, caf::actor acceptor) {
+  auto conn = std::make_shared<connection>(self, hdl, shared);
+  shared->probe.connections.add(1);
+  self->attach_functor([shared] { shared->probe.connections.add(-1); });
+  self->link_to(acceptor);
+  self->configure_read(hdl, caf::io::receive_policy::at_most(8192));
+  self->delayed_send(self, 1s, caf::tick_atom_v);
+  self->set_down_handler([conn](const caf::down_msg&) {
+    // The device actor went away (node stopping, shard moved).
+    conn->on_kick();
+  });
+  return {
+    [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
+    [conn](const caf::io::connection_closed_msg&) { conn->on_lost(); },
+    [self, conn](caf::tick_atom) {
+      conn->on_tick();
+      if (!conn->done())
+        self->delayed_send(self, 1s, caf::tick_atom_v);
+    },
+    [conn](deliver_atom, downstream& msg) { conn->on_deliver(msg); },
+    [conn](kick_atom, const std::string&) { conn->on_kick(); },
+  };
+}
+
+// -- acceptor broker ----------------------------------------------------------
+
+caf::behavior acceptor_impl(caf::io::broker* self,
+                            caf::io::doorman_ptr doorman, shared_ptr shared) {
+  self->add_doorman(std::move(doorman));
+  return {
+    [self, shared](const caf::io::new_connection_msg& msg) {
+      shared->probe.accepted.inc();
+      self->fork(connection_impl, msg.handle, shared,
+                 caf::actor_cast<caf::actor>(self));
+    },
+    [](const caf::io::acceptor_closed_msg&) {},
+  };
+}
+
+} // namespace
+
+struct gateway::impl {
+  caf::actor_system* sys = nullptr;
+  std::vector<caf::actor> acceptors;
+};
+
+gateway::~gateway() {
+  stop();
+}
+
+std::optional<std::string>
+gateway::start(caf::actor_system& sys, const gateway_settings& settings,
+               const caf::actor& router, metrics::registry& metrics,
+               std::unique_ptr<gateway>& out) {
+  auto gw = std::unique_ptr<gateway>{new gateway};
+  gw->impl_ = std::make_unique<impl>();
+  gw->impl_->sys = &sys;
+  auto shared = std::make_shared<shared_state>(settings, router, metrics);
+  auto& mm = sys.middleman();
+  // SO_REUSEADDR (rebinding over TIME_WAIT); Linux still refuses a second
+  // listener on the same address.
+  auto dm = mm.backend().new_tcp_doorman(settings.port, settings.host.c_str(),
+                                         true);
+  if (!dm)
+    return "mqtt.listen " + settings.host + ":" + std::to_string(settings.port)
+           + ": cannot listen (" + sys.render(dm.error()) + ")";
+  gw->port_ = (*dm)->port();
+  gw->impl_->acceptors.push_back(
+    mm.spawn_broker(acceptor_impl, std::move(*dm), shared));
+  out = std::move(gw);
+  return std::nullopt;
+}
+
+void gateway::stop() {
+  if (!impl_)
+    return;
+  for (auto& a : impl_->acceptors)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  impl_->acceptors.clear();
+}
+
+} // namespace pando::mqtt
