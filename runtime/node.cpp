@@ -273,6 +273,7 @@ int run_node(const node_settings& s) {
   auto api = api_context(s, sys, router, registry);
   http::add_device_api(http, api);
   http::add_admin_api(http, api);
+  http::add_app_api(http, api);
   if (auto err = http.bind()) {
     mqtt_gw->stop();
     sys.middleman().unpublish(agent, *published);

@@ -26,6 +26,12 @@ struct pending_delivery {
   caf::response_promise promise;
 };
 
+/// An application waiting for the device's next status report.
+struct pending_query {
+  caf::response_promise promise;
+  std::int64_t deadline_ms;
+};
+
 struct device_state {
   device_id id;
   device_env env;
@@ -47,6 +53,7 @@ struct device_state {
   std::string session_blob;
   std::int64_t session_blob_expiry_ms = 0;
   std::map<std::uint64_t, pending_delivery> deliveries;
+  std::vector<pending_query> queries;
 
   static inline const char* name = "pando.device";
 };
@@ -61,9 +68,7 @@ std::string hex16(std::uint64_t x) {
   return out;
 }
 
-std::string hex8(std::uint32_t x) {
-  return hex16(x).substr(8);
-}
+std::string hex8(std::uint32_t x) { return hex16(x).substr(8); }
 
 caf::error fail(errc code, std::string msg) {
   return caf::make_error(code, std::move(msg));
@@ -157,19 +162,25 @@ std::string history_event(const event_report& e) {
 
 // -- helpers -----------------------------------------------------------------
 
-std::int64_t now(device_actor* self) {
-  return self->state.env.now_ms();
-}
+std::int64_t now(device_actor* self) { return self->state.env.now_ms(); }
 
-const caf::actor& storage_of(device_actor* self) {
-  return self->state.storage;
-}
+const caf::actor& storage_of(device_actor* self) { return self->state.storage; }
 
-template <class T, class F>
+template<class T, class F>
 caf::result<T> write_then(device_actor* self, storage::write_batch batch,
                           F done) {
   return pando::write_then<T>(self, storage_of(self), std::move(batch),
                               std::move(done));
+}
+
+/// Fails every delivery and status query waiting on the ended session.
+void fail_waiting(device_state& st, const char* why) {
+  for (auto& [tag, d] : st.deliveries)
+    d.promise.deliver(fail(errc::device_offline, why));
+  st.deliveries.clear();
+  for (auto& q : st.queries)
+    q.promise.deliver(fail(errc::device_offline, why));
+  st.queries.clear();
 }
 
 void end_session(device_actor* self, const char* why) {
@@ -180,9 +191,7 @@ void end_session(device_actor* self, const char* why) {
   self->send(st.session, kick_atom_v, std::string{why});
   st.session = nullptr;
   st.session_node.clear();
-  for (auto& [tag, d] : st.deliveries)
-    d.promise.deliver(fail(errc::device_offline, "session ended"));
-  st.deliveries.clear();
+  fail_waiting(st, "session ended");
 }
 
 // -- handlers ----------------------------------------------------------------
@@ -198,10 +207,10 @@ caf::result<registration_reply> on_register(device_actor* self,
     return fail(errc::identifier_collision,
                 "identifier " + req.identifier + " collides with "
                   + st.rec.identifier + " on device id " + st.id.to_hex());
-  auto keeps_secret
-    = st.registered && !req.current_secret.empty()
-      && equal_constant_time(hash_secret(st.rec.secret_salt, req.current_secret),
-                             st.rec.secret_hash);
+  auto keeps_secret = st.registered && !req.current_secret.empty()
+                      && equal_constant_time(
+                        hash_secret(st.rec.secret_salt, req.current_secret),
+                        st.rec.secret_hash);
   if (!st.registered) {
     auto key = registry::make_key(st.env.key_secret,
                                   static_cast<std::int64_t>(st.id.value));
@@ -294,6 +303,13 @@ bool from_session(device_actor* self) {
          && self->current_sender() == self->state.session.address();
 }
 
+/// Answers every waiting status query with `objects`.
+void answer_queries(device_state& st, const std::vector<object_status>& objs) {
+  for (auto& q : st.queries)
+    q.promise.deliver(objs);
+  st.queries.clear();
+}
+
 caf::result<caf::ok_atom> on_status(device_actor* self, status_report& r) {
   auto& st = self->state;
   if (!from_session(self))
@@ -306,6 +322,8 @@ caf::result<caf::ok_atom> on_status(device_actor* self, status_report& r) {
     st.status[{o.part, o.no}] = o;
   }
   ++st.reports;
+  if (!st.queries.empty())
+    answer_queries(st, r.objects);
   storage::write_batch batch;
   batch.put(column::devices, st.prefix + "s", encode_status(st));
   batch.put(column::history, history_key(st, t), history_status(r, t));
@@ -326,12 +344,23 @@ caf::result<caf::ok_atom> on_event(device_actor* self, event_report& e) {
                                   [] { return caf::ok_atom_v; });
 }
 
+/// Copies the device's token into the header of a Command or Data payload.
+void stamp_token(device_state& st, std::string& payload) {
+  if (payload.size() < 25 || st.token.token.size() != 32)
+    return;
+  for (std::size_t i = 0; i < 16; ++i)
+    payload[9 + i] = static_cast<char>(
+      std::stoi(st.token.token.substr(2 * i, 2), nullptr, 16));
+}
+
 caf::result<caf::ok_atom> on_deliver(device_actor* self, downstream& msg) {
   auto& st = self->state;
   if (!st.registered)
     return fail(errc::device_not_found, "device not registered");
   if (!st.session)
     return fail(errc::device_offline, "device is offline");
+  if (msg.stamp_token)
+    stamp_token(st, msg.payload);
   msg.tag = st.next_tag++;
   auto rp = self->make_response_promise<caf::ok_atom>();
   if (msg.qos == 0) {
@@ -340,6 +369,26 @@ caf::result<caf::ok_atom> on_deliver(device_actor* self, downstream& msg) {
   }
   st.deliveries.emplace(msg.tag, pending_delivery{rp});
   self->send(st.session, deliver_atom_v, msg);
+  return rp;
+}
+
+caf::result<std::vector<object_status>> on_query(device_actor* self,
+                                                 downstream& msg) {
+  auto& st = self->state;
+  if (!st.registered)
+    return fail(errc::device_not_found, "device not registered");
+  if (!st.session)
+    return fail(errc::device_offline, "device is offline");
+  auto t = now(self);
+  std::erase_if(st.queries,
+                [t](const pending_query& q) { return q.deadline_ms < t; });
+  if (st.queries.size() >= 64)
+    return fail(errc::unavailable, "too many status queries in flight");
+  stamp_token(st, msg.payload);
+  msg.tag = st.next_tag++;
+  self->send(st.session, deliver_atom_v, msg);
+  auto rp = self->make_response_promise<std::vector<object_status>>();
+  st.queries.push_back({rp, t + 10'000});
   return rp;
 }
 
@@ -372,9 +421,7 @@ caf::behavior running(device_actor* self) {
     if (st.session && dm.source == st.session.address()) {
       st.session = nullptr;
       st.session_node.clear();
-      for (auto& [tag, d] : st.deliveries)
-        d.promise.deliver(fail(errc::device_offline, "session lost"));
-      st.deliveries.clear();
+      fail_waiting(st, "session lost");
     }
   });
   return {
@@ -393,6 +440,7 @@ caf::behavior running(device_actor* self) {
     [self](report_atom, status_report& r) { return on_status(self, r); },
     [self](report_atom, event_report& e) { return on_event(self, e); },
     [self](deliver_atom, downstream& msg) { return on_deliver(self, msg); },
+    [self](query_atom, downstream& msg) { return on_query(self, msg); },
     [self](acked_atom, std::uint64_t tag) {
       auto& st = self->state;
       if (auto i = st.deliveries.find(tag); i != st.deliveries.end()) {
@@ -406,6 +454,7 @@ caf::behavior running(device_actor* self) {
         self->demonitor(st.session);
         st.session = nullptr;
         st.session_node.clear();
+        fail_waiting(st, "session closed");
         st.session_blob = std::move(blob);
         st.session_blob_expiry_ms = now(self) + st.env.session_expiry_ms;
       }

@@ -15,6 +15,8 @@
 //   (report, event_report)                    -> ok   after the durable write
 //   (closed, blob: string)                    -> ()   sender = MQTT session
 //   (deliver, downstream)                     -> ok   when the device acked
+//   (query, downstream)                       -> [object_status] the device's
+//                                                   next status report
 //   (get)                                     -> device_view
 // The device actor sends its session: (deliver, downstream) and (kick).
 // The session answers deliveries with (acked, tag).

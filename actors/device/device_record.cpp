@@ -102,8 +102,8 @@ std::string hash_secret(std::string_view salt, std::string_view secret) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(),
          digest);
-  return to_hex(std::string_view{reinterpret_cast<const char*>(digest),
-                                 sizeof(digest)});
+  return to_hex(
+    std::string_view{reinterpret_cast<const char*>(digest), sizeof(digest)});
 }
 
 bool equal_constant_time(std::string_view a, std::string_view b) {

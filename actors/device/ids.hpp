@@ -28,7 +28,7 @@ struct device_id {
 };
 
 /// @relates device_id
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, device_id& x) {
   return f(x.value);
 }
@@ -46,7 +46,7 @@ struct shard_id {
 };
 
 /// @relates shard_id
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shard_id& x) {
   return f(x.value);
 }
@@ -56,7 +56,7 @@ shard_id shard_of(device_id id, std::uint32_t shards);
 
 } // namespace pando
 
-template <>
+template<>
 struct std::hash<pando::device_id> {
   std::size_t operator()(pando::device_id x) const noexcept {
     return std::hash<std::uint64_t>{}(x.value);

@@ -25,7 +25,7 @@ struct registration_request {
   std::string current_secret;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registration_request& x) {
   return f(x.product_id, x.vendor_id, x.identifier, x.device_code, x.version,
            x.product_name, x.product_description, x.current_secret);
@@ -40,7 +40,7 @@ struct registration_reply {
   bool created = false; ///< false: re-registration of a known device
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registration_reply& x) {
   return f(x.id, x.secret, x.device_key, x.identifier, x.created);
 }
@@ -51,7 +51,7 @@ struct login_reply {
   std::int64_t expires_at_ms = 0;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, login_reply& x) {
   return f(x.token, x.expires_at_ms);
 }
@@ -65,7 +65,7 @@ struct object_status {
   std::int64_t server_ts_ms = 0;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, object_status& x) {
   return f(x.part, x.no, x.params, x.device_ts, x.server_ts_ms);
 }
@@ -76,7 +76,7 @@ struct status_report {
   std::vector<object_status> objects;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, status_report& x) {
   return f(x.device_ts, x.objects);
 }
@@ -90,7 +90,7 @@ struct event_report {
   std::int64_t device_ts = 0;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_report& x) {
   return f(x.part, x.no, x.priority, x.params, x.device_ts);
 }
@@ -115,11 +115,11 @@ struct device_view {
   std::uint64_t events = 0;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, device_view& x) {
-  return f(x.id, x.identifier, x.product_id, x.vendor_id, x.device_key,
-           x.name, x.description, x.version, x.created_at_ms, x.online,
-           x.session_node, x.last_seen_ms, x.status, x.reports, x.events);
+  return f(x.id, x.identifier, x.product_id, x.vendor_id, x.device_key, x.name,
+           x.description, x.version, x.created_at_ms, x.online, x.session_node,
+           x.last_seen_ms, x.status, x.reports, x.events);
 }
 
 /// A message from the platform to a device's MQTT session.
@@ -128,11 +128,14 @@ struct downstream {
   std::string payload;
   std::uint8_t qos = 1;
   std::uint64_t tag = 0; ///< reported back when the device acknowledges
+  /// Writes the device's current access token into bytes 9..24 of the
+  /// payload (the token field of pando's Command and Data headers).
+  bool stamp_token = false;
 };
 
-template <class Inspector>
+template<class Inspector>
 typename Inspector::result_type inspect(Inspector& f, downstream& x) {
-  return f(x.topic, x.payload, x.qos, x.tag);
+  return f(x.topic, x.payload, x.qos, x.tag, x.stamp_token);
 }
 
 } // namespace pando

@@ -49,8 +49,8 @@ std::int64_t now_ms() {
     .count();
 }
 
-caf::expected<std::map<std::int64_t, json>*>
-table(registry_actor* self, const std::string& kind) {
+caf::expected<std::map<std::int64_t, json>*> table(registry_actor* self,
+                                                   const std::string& kind) {
   if (!registry::is_entity_kind(kind))
     return fail(errc::invalid_argument, "unknown kind '" + kind + "'");
   return &self->state.entities[kind];
@@ -106,8 +106,8 @@ caf::result<std::string> update(registry_actor* self, const std::string& kind,
     return tbl.error();
   auto i = (*tbl)->find(id);
   if (i == (*tbl)->end())
-    return fail(errc::not_found, kind + " " + std::to_string(id)
-                                   + " does not exist");
+    return fail(errc::not_found,
+                kind + " " + std::to_string(id) + " does not exist");
   auto in = json::parse(body, nullptr, false);
   if (in.is_discarded() || !in.is_object())
     return fail(errc::invalid_argument, "the body must be a JSON object");
@@ -128,8 +128,8 @@ caf::result<std::string> reset_key(registry_actor* self,
     return tbl.error();
   auto i = (*tbl)->find(id);
   if (i == (*tbl)->end())
-    return fail(errc::not_found, kind + " " + std::to_string(id)
-                                   + " does not exist");
+    return fail(errc::not_found,
+                kind + " " + std::to_string(id) + " does not exist");
   auto key = registry::make_key(self->state.key_secret, id);
   if (!key)
     return fail(errc::unavailable, "cannot make a key");
@@ -145,8 +145,8 @@ caf::result<caf::ok_atom> erase(registry_actor* self, const std::string& kind,
   if (!tbl)
     return tbl.error();
   if (!(*tbl)->erase(id))
-    return fail(errc::not_found, kind + " " + std::to_string(id)
-                                   + " does not exist");
+    return fail(errc::not_found,
+                kind + " " + std::to_string(id) + " does not exist");
   storage::write_batch batch;
   batch.erase(column::registry, entity_key(kind, id));
   return write_then<caf::ok_atom>(self, self->state.storage, std::move(batch),
@@ -183,12 +183,11 @@ caf::behavior running(registry_actor* self) {
         return tbl.error();
       auto i = (*tbl)->find(id);
       if (i == (*tbl)->end())
-        return fail(errc::not_found, kind + " " + std::to_string(id)
-                                       + " does not exist");
+        return fail(errc::not_found,
+                    kind + " " + std::to_string(id) + " does not exist");
       return i->second.dump();
     },
-    [self](caf::get_atom,
-           const std::string& kind) -> caf::result<std::string> {
+    [self](caf::get_atom, const std::string& kind) -> caf::result<std::string> {
       auto tbl = table(self, kind);
       if (!tbl)
         return tbl.error();
@@ -231,8 +230,8 @@ caf::behavior registry_impl(registry_actor* self, std::string key_secret,
   self->state.storage = std::move(storage);
   self->set_default_handler(caf::skip);
   self
-    ->request(self->state.storage, caf::infinite, scan_atom_v,
-              column::registry, std::string{})
+    ->request(self->state.storage, caf::infinite, scan_atom_v, column::registry,
+              std::string{})
     .then(
       [self](const std::vector<std::string>& keys,
              const std::vector<std::string>& values) {

@@ -11,8 +11,9 @@
 //   (get, kind, id)              -> entity
 //   (get, kind)                  -> [entity]   all, by id
 //   (delete, kind, id)           -> ok
-//   (reset, kind, id)            -> entity     new key; the old one stops working
-//   (get, kind, key: string)     -> entity     lookup by key (product, application)
+//   (reset, kind, id)            -> entity     new key; the old one stops
+//   working (get, kind, key: string)     -> entity     lookup by key (product,
+//   application)
 // kind is "vendor", "product" or "application". Errors are `pando::errc`
 // with a message naming the offending field.
 

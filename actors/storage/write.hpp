@@ -12,7 +12,7 @@ namespace pando {
 
 /// Sends `batch` to `storage`; when it is durable, answers the current
 /// request with `done()`, else with `errc::storage_failure`.
-template <class T, class Self, class F>
+template<class T, class Self, class F>
 caf::result<T> write_then(Self* self, const caf::actor& storage,
                           storage::write_batch batch, F done) {
   auto rp = self->template make_response_promise<T>();

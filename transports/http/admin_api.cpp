@@ -28,8 +28,7 @@ bool authorized(const api_context& ctx, const httplib::Request& req,
     return true;
   res.set_header("WWW-Authenticate", "Bearer");
   reply_error(res, 401, 401,
-              header.empty() ? "missing bearer token"
-                             : "wrong bearer token");
+              header.empty() ? "missing bearer token" : "wrong bearer token");
   return false;
 }
 
@@ -55,7 +54,7 @@ std::string kind_of(const std::string& plural) {
   return plural.substr(0, plural.size() - 1);
 }
 
-template <class... Ts>
+template<class... Ts>
 void forward(const api_context& ctx, httplib::Response& res, int ok_status,
              Ts&&... xs) {
   auto out = ask<std::string>(*ctx.sys, *ctx.registry, ctx.timeout,
@@ -111,11 +110,10 @@ void show_device(const api_context& ctx, const httplib::Request& req,
   auto out = ask_device<device_view>(*ctx.sys, *ctx.router, id, ctx.timeout,
                                      caf::get_atom_v);
   if (!out.first)
-    return reply_error(res, status_of(out.second.code),
-                       status_of(out.second.code),
-                       out.second.code == errc::device_not_found
-                         ? "no device " + identifier
-                         : out.second.message);
+    return reply_error(
+      res, status_of(out.second.code), status_of(out.second.code),
+      out.second.code == errc::device_not_found ? "no device " + identifier
+                                                : out.second.message);
   const auto& view = std::get<0>(*out.first);
   if (view.identifier != identifier)
     return reply_error(res, 404, 404, "no device " + identifier);
@@ -167,11 +165,9 @@ void add_admin_api(server& srv, const api_context& ctx) {
                                  out.second.message);
             res.status = 204;
           }));
-  srv.add("GET", "/admin/v1/devices/([^/]{1,300})",
-          "/admin/v1/devices/{identifier}",
-          guard([ctx](const auto& req, auto& res) {
-            show_device(ctx, req, res);
-          }));
+  srv.add(
+    "GET", "/admin/v1/devices/([^/]{1,300})", "/admin/v1/devices/{identifier}",
+    guard([ctx](const auto& req, auto& res) { show_device(ctx, req, res); }));
 }
 
 } // namespace pando::http

@@ -32,6 +32,9 @@ struct api_context {
 /// Adds POST /v1/devices/registration and /v1/devices/authentication.
 void add_device_api(server& srv, const api_context& ctx);
 
+/// Adds the application API (/application/v1/...).
+void add_app_api(server& srv, const api_context& ctx);
+
 /// Adds /admin/v1/{vendors,products,applications}[/{id}[/key]] and
 /// /admin/v1/devices/{identifier}.
 void add_admin_api(server& srv, const api_context& ctx);

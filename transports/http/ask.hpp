@@ -39,7 +39,7 @@ inline ask_error to_ask_error(caf::actor_system& sys, const caf::error& err) {
 
 /// Sends `xs...` to `dest` and waits at most `timeout` for a reply of types
 /// `Rs...`. Returns the reply, or the error.
-template <class... Rs, class... Ts>
+template<class... Rs, class... Ts>
 std::pair<std::optional<std::tuple<Rs...>>, ask_error>
 ask(caf::actor_system& sys, const caf::actor& dest,
     std::chrono::milliseconds timeout, Ts&&... xs) {
@@ -53,7 +53,7 @@ ask(caf::actor_system& sys, const caf::actor& dest,
 
 /// Finds the device actor of `id` through the router, then asks it; retries
 /// once when the actor exited in between (idle passivation).
-template <class... Rs, class... Ts>
+template<class... Rs, class... Ts>
 std::pair<std::optional<std::tuple<Rs...>>, ask_error>
 ask_device(caf::actor_system& sys, const caf::actor& router, device_id id,
            std::chrono::milliseconds timeout, const Ts&... xs) {

@@ -120,16 +120,15 @@ void authentication(const api_context& ctx, const httplib::Request& req,
         return reply_code(res, device_not_found, "device not found.");
       case errc::wrong_secret:
         return reply_code(res, wrong_secret, "wrong device secret.");
-      default:
-        return reply_code(res, system_fault, reply.second.message);
+      default: return reply_code(res, system_fault, reply.second.message);
     }
   }
   auto& r = std::get<0>(*reply.first);
   // Single node: this node owns every device. The cluster runtime answers
   // with the owner's address.
   reply_ok(res, {{"access_token", r.token},
-                 {"access_addr", protocol == "http" ? ctx.http_advertise
-                                                    : ctx.mqtt_advertise},
+                 {"access_addr",
+                  protocol == "http" ? ctx.http_advertise : ctx.mqtt_advertise},
                  {"expires_at_ms", r.expires_at_ms}});
 }
 
@@ -139,9 +138,7 @@ void add_device_api(server& srv, const api_context& ctx) {
   srv.add("POST", "/v1/devices/registration", "/v1/devices/registration",
           [ctx](const auto& req, auto& res) { registration(ctx, req, res); });
   srv.add("POST", "/v1/devices/authentication", "/v1/devices/authentication",
-          [ctx](const auto& req, auto& res) {
-            authentication(ctx, req, res);
-          });
+          [ctx](const auto& req, auto& res) { authentication(ctx, req, res); });
 }
 
 } // namespace pando::http

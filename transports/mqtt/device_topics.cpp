@@ -77,9 +77,8 @@ event_report will_event(const std::string& topic,
   e.no = 65532; // platform event: device offline
   std::vector<std::uint8_t> buf;
   auto n = std::min<std::size_t>(payload.size(), proto::max_value_length);
-  if (proto::encode(proto::value{proto::bytes(payload.begin(),
-                                              payload.begin()
-                                                + static_cast<long>(n))},
+  if (proto::encode(proto::value{proto::bytes(
+                      payload.begin(), payload.begin() + static_cast<long>(n))},
                     buf)
       == proto::errc::none)
     e.params.assign(buf.begin(), buf.end());

@@ -21,8 +21,7 @@ struct upstream_error {
 };
 
 /// What an upstream publish asks the device actor to record.
-using upstream
-  = std::variant<status_report, event_report, upstream_error>;
+using upstream = std::variant<status_report, event_report, upstream_error>;
 
 /// Maps a PUBLISH from device `client_id` onto a device actor message.
 upstream map_upstream(const std::string& client_id, const std::string& topic,

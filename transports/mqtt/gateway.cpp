@@ -18,6 +18,8 @@
 #include "transports/mqtt/device_topics.hpp"
 #include "transports/mqtt/persistent_codec.hpp"
 #include "transports/mqtt/session.hpp"
+#include "transports/tls/channel.hpp"
+#include "transports/tls/context.hpp"
 
 namespace pando::mqtt {
 
@@ -44,26 +46,26 @@ struct gateway_probe {
   metrics::registry& reg;
 
   explicit gateway_probe(metrics::registry& r)
-    : connections(r.get_gauge("pando_mqtt_connections",
-                              "Open MQTT connections.")),
-      accepted(r.get_counter("pando_mqtt_accepted_total",
-                             "TCP connections accepted by the MQTT gateway.")),
-      connects(r.get_counter("pando_mqtt_connects_total",
-                             "Accepted MQTT CONNECTs (CONNACK 0).")),
-      bytes_in(r.get_counter("pando_mqtt_bytes_received_total",
-                             "Bytes received from MQTT clients.")),
-      bytes_out(r.get_counter("pando_mqtt_bytes_sent_total",
-                              "Bytes sent to MQTT clients.")),
-      packets_in(r.get_counter("pando_mqtt_packets_received_total",
-                               "MQTT packets received.")),
-      packets_out(r.get_counter("pando_mqtt_packets_sent_total",
-                                "MQTT packets sent.")),
-      publishes_in(r.get_counter("pando_mqtt_publishes_received_total",
-                                 "PUBLISH packets received.")),
-      publishes_out(r.get_counter("pando_mqtt_publishes_sent_total",
-                                  "PUBLISH packets sent.")),
-      reg(r) {
-  }
+      : connections(
+        r.get_gauge("pando_mqtt_connections", "Open MQTT connections.")),
+        accepted(
+          r.get_counter("pando_mqtt_accepted_total",
+                        "TCP connections accepted by the MQTT gateway.")),
+        connects(r.get_counter("pando_mqtt_connects_total",
+                               "Accepted MQTT CONNECTs (CONNACK 0).")),
+        bytes_in(r.get_counter("pando_mqtt_bytes_received_total",
+                               "Bytes received from MQTT clients.")),
+        bytes_out(r.get_counter("pando_mqtt_bytes_sent_total",
+                                "Bytes sent to MQTT clients.")),
+        packets_in(r.get_counter("pando_mqtt_packets_received_total",
+                                 "MQTT packets received.")),
+        packets_out(
+          r.get_counter("pando_mqtt_packets_sent_total", "MQTT packets sent.")),
+        publishes_in(r.get_counter("pando_mqtt_publishes_received_total",
+                                   "PUBLISH packets received.")),
+        publishes_out(r.get_counter("pando_mqtt_publishes_sent_total",
+                                    "PUBLISH packets sent.")),
+        reg(r) {}
 
   void closed(close_reason why) {
     reg
@@ -77,6 +79,13 @@ struct gateway_probe {
     reg
       .get_counter("pando_mqtt_auth_failures_total",
                    "Refused MQTT CONNECTs, by reason.", {{"reason", why}})
+      .inc();
+  }
+
+  void tls_failed(const char* why) {
+    reg
+      .get_counter("pando_mqtt_tls_errors_total",
+                   "TLS connections that failed, by reason.", {{"reason", why}})
       .inc();
   }
 
@@ -96,8 +105,7 @@ struct shared_state {
   gateway_probe probe;
 
   shared_state(gateway_settings s, caf::actor r, metrics::registry& m)
-    : settings(std::move(s)), router(std::move(r)), probe(m) {
-  }
+      : settings(std::move(s)), router(std::move(r)), probe(m) {}
 };
 
 using shared_ptr = std::shared_ptr<shared_state>;
@@ -106,25 +114,39 @@ using shared_ptr = std::shared_ptr<shared_state>;
 
 /// The state of one connection; it is the session's callee.
 class connection : public session_callee {
-public:
+ public:
   connection(caf::io::broker* self, caf::io::connection_handle hdl,
-             shared_ptr shared)
-    : self_(self),
-      hdl_(hdl),
-      shared_(std::move(shared)),
-      session_(*this, shared_->settings.session, mono_now()) {
+             shared_ptr shared, const tls::server_context* tls_ctx)
+      : self_(self), hdl_(hdl), shared_(std::move(shared)),
+        session_(*this, shared_->settings.session, mono_now()) {
+    if (tls_ctx)
+      tls_.emplace(*tls_ctx);
   }
 
   // -- input from the broker ------------------------------------------------
 
   void on_data(const std::vector<char>& buf) {
     shared_->probe.bytes_in.inc(buf.size());
-    auto before = session_.counters();
-    session_.on_bytes({reinterpret_cast<const std::uint8_t*>(buf.data()),
-                       buf.size()},
-                      mono_now());
-    count(before);
-    settle();
+    std::span<const std::uint8_t> bytes{
+      reinterpret_cast<const std::uint8_t*>(buf.data()), buf.size()};
+    if (tls_) {
+      plain_.clear();
+      auto res = tls_->feed(bytes, plain_);
+      flush_tls();
+      if (res.code == tls::status::error) {
+        shared_->probe.tls_failed(tls::to_string(res.reason));
+        session_.close(close_reason::protocol_error);
+        settle();
+        return;
+      }
+      bytes = plain_;
+      if (res.code == tls::status::closed) {
+        feed(bytes);
+        on_lost();
+        return;
+      }
+    }
+    feed(bytes);
   }
 
   void on_tick() {
@@ -161,6 +183,17 @@ public:
   void send(std::vector<std::uint8_t> bytes) override {
     if (finished_)
       return;
+    if (tls_) {
+      tls_->write(bytes);
+      flush_tls();
+      return;
+    }
+    write_raw(bytes);
+  }
+
+  void write_raw(const std::vector<std::uint8_t>& bytes) {
+    if (bytes.empty())
+      return;
     shared_->probe.bytes_out.inc(bytes.size());
     self_->write(hdl_, bytes.size(), bytes.data());
     self_->flush(hdl_);
@@ -168,9 +201,7 @@ public:
       overflow_ = true;
   }
 
-  void close(close_reason reason) override {
-    reason_ = reason;
-  }
+  void close(close_reason reason) override { reason_ = reason; }
 
   void authenticate(const connect_request& req) override {
     auto id = device_id::from_hex(req.client_id);
@@ -225,8 +256,7 @@ public:
               [this, on_result](caf::error& err) {
                 shared_->probe.refused_publish("device_refused");
                 spdlog::warn("mqtt: publish not recorded client={} error={}",
-                             session_.client_id(),
-                             self_->system().render(err));
+                             session_.client_id(), self_->system().render(err));
                 on_result(false);
               });
     };
@@ -264,7 +294,22 @@ public:
     self_->send(device_, report_atom_v, std::move(ev));
   }
 
-private:
+ private:
+  void feed(std::span<const std::uint8_t> bytes) {
+    if (bytes.empty())
+      return;
+    auto before = session_.counters();
+    session_.on_bytes(bytes, mono_now());
+    count(before);
+    settle();
+  }
+
+  void flush_tls() {
+    cipher_.clear();
+    tls_->take_output(cipher_);
+    write_raw(cipher_);
+  }
+
   void answer_auth(connect_return_code code,
                    std::optional<persistent_state> resume = std::nullopt) {
     auth_result res;
@@ -332,6 +377,10 @@ private:
         blob = encode_persistent(*st);
       self_->send(device_, closed_atom_v, std::move(blob));
     }
+    if (tls_) {
+      tls_->shutdown();
+      flush_tls();
+    }
     self_->flush(hdl_);
     self_->close(hdl_);
     self_->quit();
@@ -344,14 +393,19 @@ private:
   device_id id_;
   caf::actor device_;
   std::optional<close_reason> reason_;
+  std::optional<tls::channel> tls_;
+  std::vector<std::uint8_t> plain_;
+  std::vector<std::uint8_t> cipher_;
   bool overflow_ = false;
   bool finished_ = false;
 };
 
+using tls_ptr = std::shared_ptr<tls::server_context>;
+
 caf::behavior connection_impl(caf::io::broker* self,
-                              caf::io::connection_handle hdl,
-                              shared_ptr shared, caf::actor acceptor) {
-  auto conn = std::make_shared<connection>(self, hdl, shared);
+                              caf::io::connection_handle hdl, shared_ptr shared,
+                              caf::actor acceptor, tls_ptr tls_ctx) {
+  auto conn = std::make_shared<connection>(self, hdl, shared, tls_ctx.get());
   shared->probe.connections.add(1);
   self->attach_functor([shared] { shared->probe.connections.add(-1); });
   self->link_to(acceptor);
@@ -376,14 +430,14 @@ caf::behavior connection_impl(caf::io::broker* self,
 
 // -- acceptor broker ----------------------------------------------------------
 
-caf::behavior acceptor_impl(caf::io::broker* self,
-                            caf::io::doorman_ptr doorman, shared_ptr shared) {
+caf::behavior acceptor_impl(caf::io::broker* self, caf::io::doorman_ptr doorman,
+                            shared_ptr shared, tls_ptr tls_ctx) {
   self->add_doorman(std::move(doorman));
   return {
-    [self, shared](const caf::io::new_connection_msg& msg) {
+    [self, shared, tls_ctx](const caf::io::new_connection_msg& msg) {
       shared->probe.accepted.inc();
       self->fork(connection_impl, msg.handle, shared,
-                 caf::actor_cast<caf::actor>(self));
+                 caf::actor_cast<caf::actor>(self), tls_ctx);
     },
     [](const caf::io::acceptor_closed_msg&) {},
   };
@@ -396,29 +450,49 @@ struct gateway::impl {
   std::vector<caf::actor> acceptors;
 };
 
-gateway::~gateway() {
-  stop();
-}
+gateway::~gateway() { stop(); }
 
-std::optional<std::string>
-gateway::start(caf::actor_system& sys, const gateway_settings& settings,
-               const caf::actor& router, metrics::registry& metrics,
-               std::unique_ptr<gateway>& out) {
+std::optional<std::string> gateway::start(caf::actor_system& sys,
+                                          const gateway_settings& settings,
+                                          const caf::actor& router,
+                                          metrics::registry& metrics,
+                                          std::unique_ptr<gateway>& out) {
   auto gw = std::unique_ptr<gateway>{new gateway};
   gw->impl_ = std::make_unique<impl>();
   gw->impl_->sys = &sys;
   auto shared = std::make_shared<shared_state>(settings, router, metrics);
+  tls_ptr tls_ctx;
+  if (settings.tls) {
+    auto ctx = tls::server_context::load(settings.tls->cert_file,
+                                         settings.tls->key_file);
+    if (!ctx)
+      return "mqtt.tls_cert/mqtt.tls_key: " + ctx.error();
+    tls_ctx = std::make_shared<tls::server_context>(std::move(*ctx));
+  }
   auto& mm = sys.middleman();
-  // SO_REUSEADDR (rebinding over TIME_WAIT); Linux still refuses a second
-  // listener on the same address.
-  auto dm = mm.backend().new_tcp_doorman(settings.port, settings.host.c_str(),
-                                         true);
-  if (!dm)
-    return "mqtt.listen " + settings.host + ":" + std::to_string(settings.port)
-           + ": cannot listen (" + sys.render(dm.error()) + ")";
-  gw->port_ = (*dm)->port();
-  gw->impl_->acceptors.push_back(
-    mm.spawn_broker(acceptor_impl, std::move(*dm), shared));
+  auto listen
+    = [&](const std::string& setting, const std::string& host,
+          std::uint16_t port, tls_ptr ctx) -> std::optional<std::string> {
+    // SO_REUSEADDR (rebinding over TIME_WAIT); Linux still refuses a second
+    // listener on the same address.
+    auto dm = mm.backend().new_tcp_doorman(port, host.c_str(), true);
+    if (!dm)
+      return setting + " " + host + ":" + std::to_string(port)
+             + ": cannot listen (" + sys.render(dm.error()) + ")";
+    if (!ctx)
+      gw->port_ = (*dm)->port();
+    gw->impl_->acceptors.push_back(
+      mm.spawn_broker(acceptor_impl, std::move(*dm), shared, std::move(ctx)));
+    return std::nullopt;
+  };
+  if (auto err = listen("mqtt.listen", settings.host, settings.port, nullptr))
+    return err;
+  if (settings.tls)
+    if (auto err = listen("mqtt.tls_listen", settings.tls->host,
+                          settings.tls->port, tls_ctx)) {
+      gw->stop();
+      return err;
+    }
   out = std::move(gw);
   return std::nullopt;
 }

@@ -44,15 +44,16 @@ struct gateway_settings {
 
 /// The running gateway (its acceptors).
 class gateway {
-public:
+ public:
   ~gateway();
 
   /// Binds the listeners and starts accepting. Returns a message naming the
   /// failing setting (`mqtt.listen`, `mqtt.tls_listen`) on failure.
-  static std::optional<std::string>
-  start(caf::actor_system& sys, const gateway_settings& settings,
-        const caf::actor& router, metrics::registry& metrics,
-        std::unique_ptr<gateway>& out);
+  static std::optional<std::string> start(caf::actor_system& sys,
+                                          const gateway_settings& settings,
+                                          const caf::actor& router,
+                                          metrics::registry& metrics,
+                                          std::unique_ptr<gateway>& out);
 
   /// Stops accepting and closes every connection.
   void stop();
@@ -60,7 +61,7 @@ public:
   /// Returns the bound plain-TCP port.
   std::uint16_t port() const noexcept { return port_; }
 
-private:
+ private:
   struct impl;
   std::unique_ptr<impl> impl_;
   std::uint16_t port_ = 0;

@@ -21,7 +21,7 @@ struct writer {
     u32(static_cast<std::uint32_t>(x >> 32));
     u32(static_cast<std::uint32_t>(x));
   }
-  template <class Bytes>
+  template<class Bytes>
   void blob(const Bytes& x) {
     u32(static_cast<std::uint32_t>(x.size()));
     out.append(x.begin(), x.end());

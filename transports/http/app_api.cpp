@@ -1,0 +1,345 @@
+// The application API (/application/v1/...): pando-cloud's endpoints with
+// the same envelope and codes (spec 6.2), with its defects fixed: App-Key and
+// domain checks on every endpoint including device/info (S1), wrong JSON
+// kinds give 10005 instead of a 500 (B11), one command per request (B13),
+// the configured priority is sent (B9), and ?timeout= is honoured.
+
+#include <chrono>
+
+#include <httplib.h>
+
+#include "actors/device/device_record.hpp"
+#include "actors/registry/app_domain.hpp"
+#include "actors/registry/entity_key.hpp"
+#include "actors/registry/payload_mapping.hpp"
+#include "actors/registry/product_config.hpp"
+#include "transports/http/api_context.hpp"
+#include "transports/http/ask.hpp"
+#include "transports/http/json_reply.hpp"
+#include "transports/http/server.hpp"
+#include "transports/pando/message.hpp"
+
+namespace pando::http {
+
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+/// Application API codes (spec 6).
+enum app_code : int {
+  system_fault = 10001,
+  product_not_found = 10002,
+  device_not_found = 10003,
+  device_not_online = 10004,
+  wrong_request_format = 10005,
+  wrong_product_config = 10006,
+  access_denied = 10008,
+};
+
+/// What one application request has established so far.
+struct app_call {
+  json app;
+  std::string identifier;
+  device_id id;
+  device_view view;
+  registry::product_config cfg;
+};
+
+std::uint64_t unix_seconds() {
+  return static_cast<std::uint64_t>(
+    std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch())
+      .count());
+}
+
+/// Checks the App-Key header; fills `call.app`.
+bool check_app(const api_context& ctx, const httplib::Request& req,
+               httplib::Response& res, app_call& call) {
+  auto key = req.get_header_value("App-Key");
+  if (key.empty()) {
+    reply_code(res, device_not_found, "missing device identifier or app key.");
+    return false;
+  }
+  auto app = ask<std::string>(*ctx.sys, *ctx.registry, ctx.timeout,
+                              caf::get_atom_v, std::string{"application"},
+                              key);
+  if (!app.first) {
+    reply_code(res, access_denied, "invalid app key.");
+    return false;
+  }
+  call.app = json::parse(std::get<0>(*app.first));
+  return true;
+}
+
+/// Checks that the application's domain admits `call.identifier`.
+bool check_domain(httplib::Response& res, app_call& call) {
+  auto domain = call.app.value("domain", "");
+  // Device codes may contain '-' (spec 2.4) while the domain check wants
+  // exactly three parts: check the vendor and product parts only.
+  auto parts = registry::parse_identifier(call.identifier);
+  if (parts.error != registry::identifier_errc::none) {
+    reply_code(res, access_denied, "wrong identifier format.");
+    return false;
+  }
+  auto res_dom = registry::check_app_domain(
+    domain,
+    registry::make_identifier(parts.vendor_id, parts.product_id, "device"));
+  if (res_dom.access == registry::domain_access::allowed)
+    return true;
+  reply_code(res, access_denied,
+             res_dom.message.empty() ? "app has no access right on device."
+                                     : res_dom.message);
+  return false;
+}
+
+/// Loads the device's twin; with `online`, refuses an offline device.
+bool load_device(const api_context& ctx, httplib::Response& res,
+                 app_call& call, bool online) {
+  auto out = ask_device<device_view>(*ctx.sys, *ctx.router, call.id,
+                                     ctx.timeout, caf::get_atom_v);
+  if (!out.first || std::get<0>(*out.first).identifier != call.identifier) {
+    reply_code(res, device_not_found, "device not found.");
+    return false;
+  }
+  call.view = std::move(std::get<0>(*out.first));
+  if (online && !call.view.online) {
+    reply_code(res, device_not_online, "device is offline.");
+    return false;
+  }
+  return true;
+}
+
+/// Loads the device's product configuration.
+bool load_config(const api_context& ctx, httplib::Response& res,
+                 app_call& call) {
+  auto product = ask<std::string>(*ctx.sys, *ctx.registry, ctx.timeout,
+                                  caf::get_atom_v, std::string{"product"},
+                                  call.view.product_id);
+  if (!product.first) {
+    reply_code(res, product_not_found, "product not found.");
+    return false;
+  }
+  auto p = json::parse(std::get<0>(*product.first));
+  auto parsed = registry::product_config_from_json(p.value("config", json{}));
+  if (!parsed) {
+    reply_code(res, wrong_product_config, to_string(parsed.errors.front()));
+    return false;
+  }
+  call.cfg = std::move(parsed.config);
+  return true;
+}
+
+/// Runs the checks of a `/devices/{identifier}/...` route.
+bool prepare(const api_context& ctx, const httplib::Request& req,
+             httplib::Response& res, app_call& call, bool online,
+             bool config) {
+  call.identifier = req.matches[1].str();
+  if (!check_app(ctx, req, res, call) || !check_domain(res, call))
+    return false;
+  call.id = device_id_of(call.identifier);
+  return load_device(ctx, res, call, online)
+         && (!config || load_config(ctx, res, call));
+}
+
+json info_of(const device_view& v) {
+  return {{"identifier", v.identifier},
+          {"name", v.name},
+          {"description", v.description},
+          {"version", v.version}};
+}
+
+/// Rebuilds a Data message from stored objects.
+proto::data data_of(const std::vector<object_status>& objects) {
+  proto::data d;
+  for (const auto& o : objects) {
+    proto::sub_data sd;
+    sd.sub_device = o.part;
+    sd.property_no = o.no;
+    std::span<const std::uint8_t> bytes{
+      reinterpret_cast<const std::uint8_t*>(o.params.data()), o.params.size()};
+    for (std::size_t pos = 0; pos < bytes.size();) {
+      auto v = proto::decode_one(bytes, pos);
+      if (!v)
+        break;
+      sd.params.push_back(std::move(*v));
+    }
+    d.objects.push_back(std::move(sd));
+  }
+  return d;
+}
+
+void reply_status(httplib::Response& res, const app_call& call,
+                  const std::vector<object_status>& objects) {
+  auto mapped = registry::status_to_json(call.cfg, data_of(objects));
+  if (!mapped)
+    return reply_code(res, wrong_request_format,
+                      "status does not match the product config: "
+                        + to_string(mapped.error()));
+  reply_ok(res, *mapped);
+}
+
+std::string bytes_of(const std::vector<std::uint8_t>& buf) {
+  return {buf.begin(), buf.end()};
+}
+
+/// Sends `payload` on `topic` to the device and waits for its PUBACK.
+void send_and_wait(const api_context& ctx, httplib::Response& res,
+                   const app_call& call, const std::string& topic,
+                   std::string payload, std::chrono::milliseconds timeout) {
+  downstream msg{topic, std::move(payload), 1, 0, true};
+  auto out = ask_device<caf::ok_atom>(*ctx.sys, *ctx.router, call.id, timeout,
+                                      deliver_atom_v, msg);
+  if (!out.first) {
+    if (out.second.code == errc::device_offline)
+      return reply_code(res, device_not_online, "device is offline.");
+    if (out.second.code == errc::timeout)
+      return reply_code(res, system_fault,
+                        "the device did not acknowledge in time.");
+    return reply_code(res, system_fault, out.second.message);
+  }
+  reply_code(res, 0, "");
+}
+
+// -- handlers -----------------------------------------------------------------
+
+void device_info_by_key(const api_context& ctx, const httplib::Request& req,
+                        httplib::Response& res) {
+  app_call call;
+  if (!check_app(ctx, req, res, call))
+    return;
+  auto key = req.get_param_value("device_key");
+  auto decoded = registry::decode_key_id(ctx.key_secret, key);
+  if (key.empty() || !decoded || decoded.id <= 0)
+    return reply_code(res, device_not_found, "device not found.");
+  auto out = ask_device<device_view>(*ctx.sys, *ctx.router,
+                                     device_id{static_cast<std::uint64_t>(
+                                       decoded.id)},
+                                     ctx.timeout, caf::get_atom_v);
+  if (!out.first
+      || !equal_constant_time(std::get<0>(*out.first).device_key, key))
+    return reply_code(res, device_not_found, "device not found.");
+  call.view = std::move(std::get<0>(*out.first));
+  call.identifier = call.view.identifier;
+  if (check_domain(res, call))
+    reply_ok(res, info_of(call.view));
+}
+
+void device_info(const api_context& ctx, const httplib::Request& req,
+                 httplib::Response& res) {
+  app_call call;
+  if (prepare(ctx, req, res, call, false, false))
+    reply_ok(res, info_of(call.view));
+}
+
+void status_latest(const api_context& ctx, const httplib::Request& req,
+                   httplib::Response& res) {
+  app_call call;
+  if (prepare(ctx, req, res, call, false, true))
+    reply_status(res, call, call.view.status);
+}
+
+void status_current(const api_context& ctx, const httplib::Request& req,
+                    httplib::Response& res) {
+  app_call call;
+  if (!prepare(ctx, req, res, call, true, true))
+    return;
+  proto::command query;
+  query.timestamp = unix_seconds();
+  query.sub_device = 65535;
+  query.no = 65528; // platform command: real-time status query
+  query.priority = 99;
+  std::vector<std::uint8_t> buf;
+  if (proto::encode(query, buf) != proto::errc::none)
+    return reply_code(res, system_fault, "cannot encode the status query");
+  downstream msg{"c", bytes_of(buf), 1, 0, true};
+  auto out = ask_device<std::vector<object_status>>(
+    *ctx.sys, *ctx.router, call.id, 5s, query_atom_v, msg);
+  if (!out.first) {
+    if (out.second.code == errc::device_offline)
+      return reply_code(res, device_not_online, "device is offline.");
+    return reply_code(res, system_fault, "get status timeout.");
+  }
+  reply_status(res, call, std::get<0>(*out.first));
+}
+
+void put_status(const api_context& ctx, const httplib::Request& req,
+                httplib::Response& res) {
+  app_call call;
+  json body;
+  if (!prepare(ctx, req, res, call, true, true)
+      || !parse_body(req, res, wrong_request_format, body))
+    return;
+  auto mapped = registry::status_from_json(call.cfg, body);
+  if (!mapped)
+    return reply_code(res, wrong_request_format, to_string(mapped.error()));
+  auto data = std::move(*mapped);
+  data.timestamp = unix_seconds();
+  std::vector<std::uint8_t> buf;
+  if (proto::encode(data, buf) != proto::errc::none)
+    return reply_code(res, wrong_request_format, "status too large");
+  send_and_wait(ctx, res, call, "s", bytes_of(buf), 5s);
+}
+
+/// Returns the ?timeout= of a command in milliseconds (seconds, 1..60;
+/// default 3).
+std::optional<std::chrono::milliseconds>
+command_timeout(const httplib::Request& req) {
+  if (!req.has_param("timeout"))
+    return 3s;
+  auto text = req.get_param_value("timeout");
+  if (text.empty() || text.size() > 2
+      || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  auto secs = std::stoi(text);
+  if (secs < 1 || secs > 60)
+    return std::nullopt;
+  return std::chrono::seconds{secs};
+}
+
+void post_command(const api_context& ctx, const httplib::Request& req,
+                  httplib::Response& res) {
+  app_call call;
+  json body;
+  if (!prepare(ctx, req, res, call, true, true)
+      || !parse_body(req, res, wrong_request_format, body))
+    return;
+  auto timeout = command_timeout(req);
+  if (!timeout)
+    return reply_code(res, wrong_request_format,
+                      "timeout: seconds from 1 to 60");
+  auto mapped = registry::command_from_json(call.cfg, body);
+  if (!mapped)
+    return reply_code(res, wrong_request_format, to_string(mapped.error()));
+  auto cmd = std::move(*mapped);
+  cmd.timestamp = unix_seconds();
+  std::vector<std::uint8_t> buf;
+  if (proto::encode(cmd, buf) != proto::errc::none)
+    return reply_code(res, wrong_request_format, "command too large");
+  send_and_wait(ctx, res, call, "c", bytes_of(buf), *timeout);
+}
+
+} // namespace
+
+void add_app_api(server& srv, const api_context& ctx) {
+  const std::string dev = "/application/v1/devices/([^/]{1,300})";
+  auto route = [&](const char* method, const std::string& pattern,
+                   const char* label, auto fn) {
+    srv.add(method, pattern, label,
+            [ctx, fn](const auto& req, auto& res) { fn(ctx, req, res); });
+  };
+  route("GET", "/application/v1/device/info", "/application/v1/device/info",
+        device_info_by_key);
+  route("GET", dev + "/info", "/application/v1/devices/{id}/info",
+        device_info);
+  route("GET", dev + "/status/latest",
+        "/application/v1/devices/{id}/status/latest", status_latest);
+  route("GET", dev + "/status/current",
+        "/application/v1/devices/{id}/status/current", status_current);
+  route("PUT", dev + "/status", "/application/v1/devices/{id}/status",
+        put_status);
+  route("POST", dev + "/commands", "/application/v1/devices/{id}/commands",
+        post_command);
+}
+
+} // namespace pando::http
