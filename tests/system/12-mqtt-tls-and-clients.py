@@ -2,8 +2,10 @@
 write: python3-paho-mqtt and mosquitto_pub over plain TCP and TLS, and
 HTTPS registration and login. A garbage TLS handshake is refused cleanly."""
 
+import json
 import os
 import ssl
+import urllib.request
 import subprocess
 import threading
 
@@ -56,7 +58,6 @@ try:
 
     # Device API over HTTPS, verified against the test CA.
     ctx = ssl.create_default_context(cafile=cert)
-    import urllib.request, json
     req = urllib.request.Request("https://127.0.0.1:%d/v1/devices/registration" % https_port,
                                  data=json.dumps({"product_key": product["key"],
                                                   "device_code": "tls-1"}).encode(), method="POST")
@@ -91,6 +92,49 @@ try:
                         "-t", "s", "-q", "1", "-m", "x", "--cafile", cert],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=20)
     check(p.returncode != 0, "mosquitto_pub with a wrong token over TLS is refused (%s)" % p.stdout.strip())
+
+    # paho: SUBSCRIBE, QoS 0 and QoS 2 publishes; mosquitto_sub receives a
+    # command sent through the application API.
+    status, app = admin(node, "POST", "/admin/v1/applications", {"name": "a", "domain": "*"})
+    done, granted = threading.Event(), {}
+    client = mqtt.Client(client_id=dev.client_id, protocol=mqtt.MQTTv311)
+    client.username_pw_set(dev.client_id, dev.token)
+    client.on_subscribe = lambda c, u, mid, q: (granted.setdefault("qos", q), done.set())
+    published = []
+    client.on_publish = lambda c, u, mid: published.append(mid)
+    client.connect("127.0.0.1", node.mqtt_port, keepalive=30)
+    client.loop_start()
+    client.subscribe([("c", 1), ("s", 2), ("elsewhere/#", 0)])
+    check(done.wait(10) and list(granted.get("qos", ())) == [1, 1, 128],
+          "paho SUBSCRIBE: c and s granted QoS 1, other filters refused (%s)" % (granted,))
+    before = reports(dev)
+    i0 = client.publish("s", status_payload(1), qos=0)
+    i2 = client.publish("s", status_payload(1), qos=2)
+    i2.wait_for_publish(10)
+    check(i2.is_published(), "paho QoS 2 publish completes (PUBREC, PUBREL, PUBCOMP)")
+    for _ in range(200):
+        if reports(dev) >= before + 2:
+            break
+        threading.Event().wait(0.01)
+    check(reports(dev) == before + 2, "the QoS 0 and QoS 2 reports were recorded once each")
+    client.disconnect()
+    client.loop_stop()
+
+    sub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(mqtts_port), "-V", "mqttv311",
+                            "--cafile", cert, "-i", dev.client_id, "-u", dev.client_id, "-P", dev.token,
+                            "-t", "c", "-q", "1", "-C", "1", "-F", "%x"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for _ in range(500):
+        _, view = admin(node, "GET", "/admin/v1/devices/" + dev.identifier)
+        if view["online"]:
+            break
+        threading.Event().wait(0.01)
+    status, text, _ = http("POST", node.url("/application/v1/devices/%s/commands" % dev.identifier),
+                           {"switch": [1, 2]}, {"App-Key": app["key"]})
+    check(json.loads(text)["code"] == 0, "a command to the mosquitto_sub device is acknowledged")
+    out, _ = sub.communicate(timeout=20)
+    check(sub.returncode == 0 and out.strip().endswith("0001000100000002000701000702"),
+          "mosquitto_sub over TLS receives the command bytes (%s)" % out.strip()[-60:])
 
     c = m.Raw(mqtts_port)
     c.send(b"\x10\x0c\x00\x04MQTT\x04\x02\x00\x1e\x00\x00")
