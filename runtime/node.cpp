@@ -262,8 +262,8 @@ int run_node(const node_settings& s) {
   }
   register_metrics(st);
   std::unique_ptr<mqtt::gateway> mqtt_gw;
-  if (auto err = mqtt::gateway::start(sys, mqtt_settings(s), router, st.metrics,
-                                      mqtt_gw)) {
+  if (auto err = mqtt::gateway::start(sys, mqtt_settings(s), router, registry,
+                                      st.metrics, mqtt_gw)) {
     sys.middleman().unpublish(agent, *published);
     stop_actors();
     return fail(*err);

@@ -267,8 +267,8 @@ caf::result<login_reply> on_login(device_actor* self,
                                  [reply] { return reply; });
 }
 
-caf::result<std::string> on_auth(device_actor* self, const std::string& token,
-                                 const std::string& node, bool clean) {
+caf::result<auth_reply> on_auth(device_actor* self, const std::string& token,
+                                const std::string& node, bool clean) {
   auto& st = self->state;
   if (!st.registered)
     return fail(errc::device_not_found, "device not registered");
@@ -283,19 +283,19 @@ caf::result<std::string> on_auth(device_actor* self, const std::string& token,
   st.session_node = node;
   st.last_seen_ms = t;
   self->monitor(sender);
-  std::string resumed;
+  auth_reply reply{{}, st.rec.identifier, st.rec.product_id};
   if (!clean && t < st.session_blob_expiry_ms)
-    resumed = std::move(st.session_blob);
+    reply.session_blob = std::move(st.session_blob);
   st.session_blob.clear();
   // Sliding expiry; persisted lazily (at most once per tenth of the TTL).
   auto old_expiry = st.token.expires_at_ms;
   st.token.expires_at_ms = t + st.env.token_ttl_ms;
   if (st.token.expires_at_ms - old_expiry < st.env.token_ttl_ms / 10)
-    return resumed;
+    return reply;
   storage::write_batch batch;
   batch.put(column::devices, st.prefix + "t", to_json(st.token));
-  return write_then<std::string>(self, std::move(batch),
-                                 [resumed] { return resumed; });
+  return write_then<auth_reply>(self, std::move(batch),
+                                [reply] { return reply; });
 }
 
 bool from_session(device_actor* self) {

@@ -8,9 +8,8 @@
 // Protocol (replies go to the sender; errors are `pando::errc`):
 //   (register, registration_request)          -> registration_reply
 //   (login, secret: string)                   -> login_reply
-//   (auth, token, node, clean: bool)          -> blob sender = MQTT session;
-//                                                   blob = the persistent
-//                                                   session to resume, or ""
+//   (auth, token, node, clean: bool)          -> auth_reply
+//                                                   sender = MQTT session
 //   (report, status_report)                   -> ok   after the durable write
 //   (report, event_report)                    -> ok   after the durable write
 //   (closed, blob: string)                    -> ()   sender = MQTT session

@@ -56,6 +56,19 @@ typename Inspector::result_type inspect(Inspector& f, login_reply& x) {
   return f(x.token, x.expires_at_ms);
 }
 
+/// The answer to an MQTT session's authentication.
+struct auth_reply {
+  /// The persistent session to resume (the gateway's format), or empty.
+  std::string session_blob;
+  std::string identifier;
+  std::int64_t product_id = 0;
+};
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, auth_reply& x) {
+  return f(x.session_blob, x.identifier, x.product_id);
+}
+
 /// The reported state of one status object of a device.
 struct object_status {
   std::uint16_t part = 0;

@@ -62,8 +62,7 @@ bool check_app(const api_context& ctx, const httplib::Request& req,
     return false;
   }
   auto app = ask<std::string>(*ctx.sys, *ctx.registry, ctx.timeout,
-                              caf::get_atom_v, std::string{"application"},
-                              key);
+                              caf::get_atom_v, std::string{"application"}, key);
   if (!app.first) {
     reply_code(res, access_denied, "invalid app key.");
     return false;
@@ -94,8 +93,8 @@ bool check_domain(httplib::Response& res, app_call& call) {
 }
 
 /// Loads the device's twin; with `online`, refuses an offline device.
-bool load_device(const api_context& ctx, httplib::Response& res,
-                 app_call& call, bool online) {
+bool load_device(const api_context& ctx, httplib::Response& res, app_call& call,
+                 bool online) {
   auto out = ask_device<device_view>(*ctx.sys, *ctx.router, call.id,
                                      ctx.timeout, caf::get_atom_v);
   if (!out.first || std::get<0>(*out.first).identifier != call.identifier) {
@@ -113,9 +112,9 @@ bool load_device(const api_context& ctx, httplib::Response& res,
 /// Loads the device's product configuration.
 bool load_config(const api_context& ctx, httplib::Response& res,
                  app_call& call) {
-  auto product = ask<std::string>(*ctx.sys, *ctx.registry, ctx.timeout,
-                                  caf::get_atom_v, std::string{"product"},
-                                  call.view.product_id);
+  auto product
+    = ask<std::string>(*ctx.sys, *ctx.registry, ctx.timeout, caf::get_atom_v,
+                       std::string{"product"}, call.view.product_id);
   if (!product.first) {
     reply_code(res, product_not_found, "product not found.");
     return false;
@@ -132,8 +131,7 @@ bool load_config(const api_context& ctx, httplib::Response& res,
 
 /// Runs the checks of a `/devices/{identifier}/...` route.
 bool prepare(const api_context& ctx, const httplib::Request& req,
-             httplib::Response& res, app_call& call, bool online,
-             bool config) {
+             httplib::Response& res, app_call& call, bool online, bool config) {
   call.identifier = req.matches[1].str();
   if (!check_app(ctx, req, res, call) || !check_domain(res, call))
     return false;
@@ -212,10 +210,9 @@ void device_info_by_key(const api_context& ctx, const httplib::Request& req,
   auto decoded = registry::decode_key_id(ctx.key_secret, key);
   if (key.empty() || !decoded || decoded.id <= 0)
     return reply_code(res, device_not_found, "device not found.");
-  auto out = ask_device<device_view>(*ctx.sys, *ctx.router,
-                                     device_id{static_cast<std::uint64_t>(
-                                       decoded.id)},
-                                     ctx.timeout, caf::get_atom_v);
+  auto out = ask_device<device_view>(
+    *ctx.sys, *ctx.router, device_id{static_cast<std::uint64_t>(decoded.id)},
+    ctx.timeout, caf::get_atom_v);
   if (!out.first
       || !equal_constant_time(std::get<0>(*out.first).device_key, key))
     return reply_code(res, device_not_found, "device not found.");
@@ -330,8 +327,7 @@ void add_app_api(server& srv, const api_context& ctx) {
   };
   route("GET", "/application/v1/device/info", "/application/v1/device/info",
         device_info_by_key);
-  route("GET", dev + "/info", "/application/v1/devices/{id}/info",
-        device_info);
+  route("GET", dev + "/info", "/application/v1/devices/{id}/info", device_info);
   route("GET", dev + "/status/latest",
         "/application/v1/devices/{id}/status/latest", status_latest);
   route("GET", dev + "/status/current",

@@ -8,14 +8,18 @@
 #include "transports/mqtt/gateway.hpp"
 
 #include <chrono>
+#include <functional>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/metrics/metrics.hpp"
+#include "actors/registry/product_config.hpp"
 #include "actors/type_ids.hpp"
 #include "transports/mqtt/device_topics.hpp"
+#include "transports/mqtt/json_topics.hpp"
 #include "transports/mqtt/persistent_codec.hpp"
 #include "transports/mqtt/session.hpp"
 #include "transports/tls/channel.hpp"
@@ -102,10 +106,13 @@ struct gateway_probe {
 struct shared_state {
   gateway_settings settings;
   caf::actor router;
+  caf::actor registry;
   gateway_probe probe;
 
-  shared_state(gateway_settings s, caf::actor r, metrics::registry& m)
-      : settings(std::move(s)), router(std::move(r)), probe(m) {}
+  shared_state(gateway_settings s, caf::actor r, caf::actor reg,
+               metrics::registry& m)
+      : settings(std::move(s)), router(std::move(r)), registry(std::move(reg)),
+        probe(m) {}
 };
 
 using shared_ptr = std::shared_ptr<shared_state>;
@@ -160,6 +167,20 @@ class connection : public session_callee {
   }
 
   void on_deliver(downstream& msg) {
+    if (json_mode_) {
+      with_config([this, msg]() mutable {
+        if (auto mapped = map_json_downstream(*cfg_, identifier_, msg)) {
+          msg.topic = std::move(mapped->topic);
+          msg.payload = std::move(mapped->payload);
+        }
+        deliver_now(msg);
+      });
+      return;
+    }
+    deliver_now(msg);
+  }
+
+  void deliver_now(downstream& msg) {
     auto before = session_.counters();
     outbound_message out;
     out.topic = std::move(msg.topic);
@@ -224,18 +245,34 @@ class connection : public session_callee {
           self_
             ->request(dev, timeout, auth_atom_v, token,
                       shared_->settings.node_name, clean)
-            .then([this](std::string& blob) { on_authenticated(blob); },
+            .then([this](auth_reply& reply) { on_authenticated(reply); },
                   [this](caf::error& err) { on_auth_error(err); });
         },
         [this](caf::error& err) { on_auth_error(err); });
   }
 
   void publish(std::uint16_t packet_id, inbound_message msg) override {
-    auto mapped = map_upstream(session_.client_id(), msg.topic, msg.payload);
+    if (is_json_topic(msg.topic)) {
+      with_config([this, packet_id, msg = std::move(msg)] {
+        submit(packet_id,
+               map_json_upstream(*cfg_, identifier_, msg.topic, msg.payload),
+               msg.topic);
+      });
+      return;
+    }
+    submit(packet_id,
+           map_upstream(session_.client_id(), msg.topic, msg.payload),
+           msg.topic);
+  }
+
+  /// Hands a mapped upstream publish to the device actor; PUBACK (or
+  /// PUBREC) follows its durable write.
+  void submit(std::uint16_t packet_id, upstream mapped,
+              const std::string& topic) {
     if (auto* err = std::get_if<upstream_error>(&mapped)) {
       shared_->probe.refused_publish("bad_topic_or_payload");
       spdlog::warn("mqtt: refused publish client={} topic={} reason=\"{}\"",
-                   session_.client_id(), msg.topic, err->message);
+                   session_.client_id(), topic, err->message);
       if (packet_id != 0)
         session_.on_publish_done(packet_id, false);
       else
@@ -273,6 +310,12 @@ class connection : public session_callee {
                                          qos requested) override {
     auto granted = subscribe_grant(session_.client_id(), filter,
                                    static_cast<int>(requested));
+    if (granted < 0 && !identifier_.empty()) {
+      granted = json_subscribe_grant(identifier_, filter,
+                                     static_cast<int>(requested));
+      if (granted >= 0)
+        json_mode_ = true; // downstream in the JSON scheme from now on
+    }
     if (granted < 0)
       return suback_return_code::failure;
     return static_cast<suback_return_code>(granted);
@@ -295,6 +338,38 @@ class connection : public session_callee {
   }
 
  private:
+  /// Runs `fn` once the device's product configuration is loaded.
+  void with_config(std::function<void()> fn) {
+    if (cfg_) {
+      fn();
+      settle();
+      return;
+    }
+    waiting_.push_back(std::move(fn));
+    if (waiting_.size() > 1)
+      return;
+    auto done = [this](registry::product_config cfg) {
+      cfg_ = std::move(cfg);
+      auto fns = std::move(waiting_);
+      waiting_.clear();
+      for (auto& f : fns)
+        f();
+      settle();
+    };
+    self_
+      ->request(shared_->registry, shared_->settings.request_timeout,
+                caf::get_atom_v, std::string{"product"}, product_id_)
+      .then(
+        [done](const std::string& text) {
+          auto j = nlohmann::json::parse(text, nullptr, false);
+          auto parsed = registry::product_config_from_json(
+            j.is_object() ? j.value("config", nlohmann::json::object())
+                          : nlohmann::json::object());
+          done(parsed ? std::move(parsed.config) : registry::product_config{});
+        },
+        [done](caf::error&) { done(registry::product_config{}); });
+  }
+
   void feed(std::span<const std::uint8_t> bytes) {
     if (bytes.empty())
       return;
@@ -319,14 +394,20 @@ class connection : public session_callee {
     settle();
   }
 
-  void on_authenticated(const std::string& blob) {
+  void on_authenticated(const auth_reply& reply) {
     if (session_.state() != session_state::authenticating)
       return;
     shared_->probe.connects.inc();
     self_->monitor(device_);
+    identifier_ = reply.identifier;
+    product_id_ = reply.product_id;
     std::optional<persistent_state> resume;
-    if (!blob.empty())
-      resume = decode_persistent(blob);
+    if (!reply.session_blob.empty())
+      resume = decode_persistent(reply.session_blob);
+    if (resume)
+      for (const auto& sub : resume->subscriptions)
+        if (is_json_topic(sub.filter))
+          json_mode_ = true;
     answer_auth(connect_return_code::accepted, std::move(resume));
   }
 
@@ -393,6 +474,11 @@ class connection : public session_callee {
   device_id id_;
   caf::actor device_;
   std::optional<close_reason> reason_;
+  std::string identifier_;
+  std::int64_t product_id_ = 0;
+  bool json_mode_ = false;
+  std::optional<registry::product_config> cfg_;
+  std::vector<std::function<void()>> waiting_;
   std::optional<tls::channel> tls_;
   std::vector<std::uint8_t> plain_;
   std::vector<std::uint8_t> cipher_;
@@ -452,15 +538,15 @@ struct gateway::impl {
 
 gateway::~gateway() { stop(); }
 
-std::optional<std::string> gateway::start(caf::actor_system& sys,
-                                          const gateway_settings& settings,
-                                          const caf::actor& router,
-                                          metrics::registry& metrics,
-                                          std::unique_ptr<gateway>& out) {
+std::optional<std::string>
+gateway::start(caf::actor_system& sys, const gateway_settings& settings,
+               const caf::actor& router, const caf::actor& registry,
+               metrics::registry& metrics, std::unique_ptr<gateway>& out) {
   auto gw = std::unique_ptr<gateway>{new gateway};
   gw->impl_ = std::make_unique<impl>();
   gw->impl_->sys = &sys;
-  auto shared = std::make_shared<shared_state>(settings, router, metrics);
+  auto shared
+    = std::make_shared<shared_state>(settings, router, registry, metrics);
   tls_ptr tls_ctx;
   if (settings.tls) {
     auto ctx = tls::server_context::load(settings.tls->cert_file,

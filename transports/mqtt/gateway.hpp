@@ -49,11 +49,10 @@ class gateway {
 
   /// Binds the listeners and starts accepting. Returns a message naming the
   /// failing setting (`mqtt.listen`, `mqtt.tls_listen`) on failure.
-  static std::optional<std::string> start(caf::actor_system& sys,
-                                          const gateway_settings& settings,
-                                          const caf::actor& router,
-                                          metrics::registry& metrics,
-                                          std::unique_ptr<gateway>& out);
+  static std::optional<std::string>
+  start(caf::actor_system& sys, const gateway_settings& settings,
+        const caf::actor& router, const caf::actor& registry,
+        metrics::registry& metrics, std::unique_ptr<gateway>& out);
 
   /// Stops accepting and closes every connection.
   void stop();
