@@ -163,6 +163,12 @@ try:
     check(app_call("POST", "/devices/%s/commands" % dev2.identifier, app2["key"], {"switch": [1, 2]})[1]["code"]
           == 10005, "a command the product does not define: 10005")
     c2.stop()
+
+    # A product deleted under its devices: 10002.
+    status, _ = admin(node, "DELETE", "/admin/v1/products/%d" % prod2["id"])
+    check(status == 204, "the product is deleted through the admin API")
+    check(app_call("GET", "/devices/%s/status/latest" % dev2.identifier, app2["key"])[1]["code"] == 10002,
+          "a device whose product is gone: 10002")
 finally:
     node.cleanup()
 
