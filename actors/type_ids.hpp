@@ -38,6 +38,7 @@ CAF_ADD_ATOM(pando, pando, acked_atom, "acked")
 CAF_ADD_ATOM(pando, pando, route_atom, "route")
 CAF_ADD_ATOM(pando, pando, scan_atom, "scan")
 CAF_ADD_ATOM(pando, pando, query_atom, "query")
+CAF_ADD_ATOM(pando, pando, history_atom, "history")
 
 CAF_END_TYPE_ID_BLOCK(pando)
 

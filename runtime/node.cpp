@@ -157,6 +157,8 @@ router_settings router_config(const node_settings& s) {
   rs.shards = s.cluster.shards;
   rs.device.key_secret = s.security.key_secret;
   rs.device.now_ms = now_ms;
+  rs.device.history_retention_ms
+    = std::int64_t{s.storage.history_retention_h} * 3600 * 1000;
   rs.device.session_expiry_ms = std::int64_t{s.mqtt.session_expiry_s} * 1000;
   return rs;
 }

@@ -81,6 +81,12 @@ struct key_range {
 
   /// Returns the range of all keys that start with `prefix`.
   static key_range prefix(std::string_view prefix);
+
+  /// Lets actors carry ranges in messages (CAF's inspection protocol).
+  template<class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, key_range& x) {
+    return f(x.begin, x.end, x.limit, x.reverse);
+  }
 };
 
 /// Receives scanned entries; returns false to stop the scan.

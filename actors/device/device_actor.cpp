@@ -45,6 +45,7 @@ struct device_state {
   std::int64_t last_seen_ms = 0;
   std::map<std::pair<std::uint16_t, std::uint16_t>, object_status> status;
   std::uint32_t history_seq = 0;
+  std::int64_t history_expired_at = 0;
   std::uint64_t reports = 0;
   std::uint64_t events = 0;
   std::uint64_t next_tag = 1;
@@ -139,6 +140,17 @@ bool decode_status(const std::string& in, device_state& st) {
 std::string history_key(device_state& st, std::int64_t now) {
   return st.prefix + hex16(static_cast<std::uint64_t>(now))
          + hex8(st.history_seq++);
+}
+
+/// Deletes history older than the retention, at most once a minute.
+void expire_history(device_state& st, storage::write_batch& batch,
+                    std::int64_t now) {
+  if (st.env.history_retention_ms <= 0 || now < st.history_expired_at + 60'000)
+    return;
+  st.history_expired_at = now;
+  auto cutoff = std::max<std::int64_t>(0, now - st.env.history_retention_ms);
+  batch.erase_range(column::history, st.prefix,
+                    st.prefix + hex16(static_cast<std::uint64_t>(cutoff)));
 }
 
 std::string history_status(const status_report& r, std::int64_t now) {
@@ -327,6 +339,7 @@ caf::result<caf::ok_atom> on_status(device_actor* self, status_report& r) {
   storage::write_batch batch;
   batch.put(column::devices, st.prefix + "s", encode_status(st));
   batch.put(column::history, history_key(st, t), history_status(r, t));
+  expire_history(st, batch, t);
   return write_then<caf::ok_atom>(self, std::move(batch),
                                   [] { return caf::ok_atom_v; });
 }
@@ -340,6 +353,7 @@ caf::result<caf::ok_atom> on_event(device_actor* self, event_report& e) {
   ++st.events;
   storage::write_batch batch;
   batch.put(column::history, history_key(st, t), history_event(e));
+  expire_history(st, batch, t);
   return write_then<caf::ok_atom>(self, std::move(batch),
                                   [] { return caf::ok_atom_v; });
 }
@@ -441,6 +455,20 @@ caf::behavior running(device_actor* self) {
     [self](report_atom, event_report& e) { return on_event(self, e); },
     [self](deliver_atom, downstream& msg) { return on_deliver(self, msg); },
     [self](query_atom, downstream& msg) { return on_query(self, msg); },
+    [self](history_atom, const std::string& begin, const std::string& end,
+           std::uint32_t limit,
+           bool newest_first) -> caf::result<caf::message> {
+      auto& st = self->state;
+      if (!st.registered)
+        return fail(errc::device_not_found, "device not registered");
+      storage::key_range range;
+      range.begin = st.prefix + begin;
+      range.end = st.prefix + (end.empty() ? std::string{"~"} : end);
+      range.limit = limit;
+      range.reverse = newest_first;
+      // The storage actor answers the requester directly.
+      return self->delegate(st.storage, scan_atom_v, column::history, range);
+    },
     [self](acked_atom, std::uint64_t tag) {
       auto& st = self->state;
       if (auto i = st.deliveries.find(tag); i != st.deliveries.end()) {

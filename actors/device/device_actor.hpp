@@ -16,6 +16,11 @@
 //   (deliver, downstream)                     -> ok   when the device acked
 //   (query, downstream)                       -> [object_status] the device's
 //                                                   next status report
+//   (history, begin, end, limit, newest_first)
+//                                             -> (keys, values) history
+//                                                entries with key suffixes
+//                                                (hex ms + hex seq) in
+//                                                [begin, end); "" = open
 //   (get)                                     -> device_view
 // The device actor sends its session: (deliver, downstream) and (kick).
 // The session answers deliveries with (acked, tag).
@@ -41,6 +46,8 @@ struct device_env {
   std::int64_t token_ttl_ms = 2 * 3600 * 1000;
   /// A device actor without a session exits after this much idle time.
   std::int64_t idle_timeout_ms = 5 * 60 * 1000;
+  /// History older than this is deleted (0 = kept forever).
+  std::int64_t history_retention_ms = 0;
   /// How long a persistent MQTT session outlives its connection.
   std::int64_t session_expiry_ms = 2 * 3600 * 1000;
   /// Wall-clock time in milliseconds (injected for tests).

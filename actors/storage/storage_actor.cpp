@@ -28,6 +28,20 @@ caf::behavior storage_impl(caf::event_based_actor* self,
         return {false, std::string{}};
       return {true, std::move(**res)};
     },
+    [store](scan_atom, storage::column col, const storage::key_range& range)
+      -> caf::result<std::vector<std::string>, std::vector<std::string>> {
+      std::vector<std::string> keys;
+      std::vector<std::string> values;
+      auto st
+        = store->scan(col, range, [&](std::string_view k, std::string_view v) {
+            keys.emplace_back(k);
+            values.emplace_back(v);
+            return true;
+          });
+      if (!st)
+        return to_caf(st.err());
+      return {std::move(keys), std::move(values)};
+    },
     [store](scan_atom, storage::column col, const std::string& prefix)
       -> caf::result<std::vector<std::string>, std::vector<std::string>> {
       std::vector<std::string> keys;

@@ -6,6 +6,7 @@
 // Messages (replies go to the sender):
 //   (get, column, key)          -> (found: bool, value: string)
 //   (scan, column, prefix)      -> (keys, values) in key order
+//   (scan, column, key_range)   -> (keys, values) in range order
 //   (put, write_batch)          -> ok, or the storage error
 //   (put, column, key, value)   -> ok, or the storage error
 //   (flush)                     -> ok, or the storage error

@@ -37,6 +37,7 @@ inline constexpr const char* format = "text";
 namespace storage {
 inline constexpr bool sync = false;
 inline constexpr std::uint32_t block_cache_mb = 32;
+inline constexpr std::uint32_t history_retention_h = 30 * 24;
 } // namespace storage
 
 } // namespace pando::defaults

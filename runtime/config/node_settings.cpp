@@ -384,6 +384,13 @@ const std::vector<option>& options() {
      "RocksDB block cache size.",
      uint_value(
        [](s & x) -> auto& { return x.storage.block_cache_mb; }, 1, 65536)},
+    {"storage.history_retention_h", "hours",
+     std::to_string(d::storage::history_retention_h), false,
+     "Status reports and events older than this are deleted; 0 keeps them "
+     "forever.",
+     uint_value(
+       [](s & x) -> auto& { return x.storage.history_retention_h; }, 0,
+       876000)},
   };
   return xs;
 }

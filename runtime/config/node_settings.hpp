@@ -74,6 +74,7 @@ struct node_settings {
   struct {
     bool sync = false;
     std::uint32_t block_cache_mb = 0;
+    std::uint32_t history_retention_h = 0;
   } storage;
 };
 

@@ -316,6 +316,133 @@ void post_command(const api_context& ctx, const httplib::Request& req,
   send_and_wait(ctx, res, call, "c", bytes_of(buf), *timeout);
 }
 
+// -- history ------------------------------------------------------------------
+
+std::string hex16(std::uint64_t x) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, x >>= 4)
+    out[static_cast<std::size_t>(i)] = digits[x & 0xf];
+  return out;
+}
+
+std::uint64_t read_be(const std::string& in, std::size_t& pos, int n) {
+  std::uint64_t x = 0;
+  for (int i = 0; i < n && pos < in.size(); ++i)
+    x = (x << 8) | static_cast<unsigned char>(in[pos++]);
+  return x;
+}
+
+/// Decodes one stored history value into its JSON rendering.
+json history_entry(const registry::product_config& cfg,
+                   const std::string& key_suffix, const std::string& value) {
+  json out{{"cursor", key_suffix},
+           {"server_ts_ms", std::stoll(key_suffix.substr(0, 16), nullptr, 16)}};
+  std::size_t pos = 1;
+  if (!value.empty() && value[0] == 's') {
+    std::vector<object_status> objects;
+    while (pos + 24 <= value.size()) {
+      object_status o;
+      o.part = static_cast<std::uint16_t>(read_be(value, pos, 2));
+      o.no = static_cast<std::uint16_t>(read_be(value, pos, 2));
+      o.device_ts = static_cast<std::int64_t>(read_be(value, pos, 8));
+      o.server_ts_ms = static_cast<std::int64_t>(read_be(value, pos, 8));
+      auto n = read_be(value, pos, 4);
+      o.params = value.substr(pos, n);
+      pos += n;
+      out["device_ts"] = o.device_ts;
+      objects.push_back(std::move(o));
+    }
+    auto mapped = registry::status_to_json(cfg, data_of(objects));
+    out["kind"] = "status";
+    out["data"] = mapped ? *mapped : json::object();
+    return out;
+  }
+  proto::event e;
+  e.sub_device = static_cast<std::uint16_t>(read_be(value, pos, 2));
+  e.no = static_cast<std::uint16_t>(read_be(value, pos, 2));
+  e.priority = static_cast<std::uint16_t>(read_be(value, pos, 2));
+  out["device_ts"] = read_be(value, pos, 8);
+  std::span<const std::uint8_t> params{
+    reinterpret_cast<const std::uint8_t*>(value.data()) + pos,
+    value.size() - std::min(pos, value.size())};
+  for (std::size_t at = 0; at < params.size();) {
+    auto v = proto::decode_one(params, at);
+    if (!v)
+      break;
+    e.params.push_back(std::move(*v));
+  }
+  auto mapped = registry::event_to_json(cfg, e);
+  out["kind"] = "event";
+  out["event"] = e.no;
+  out["data"] = mapped ? *mapped : json::object();
+  return out;
+}
+
+/// Parses an optional non-negative integer query parameter.
+bool int_param(const httplib::Request& req, const char* name, std::int64_t min,
+               std::int64_t max, std::int64_t& out) {
+  if (!req.has_param(name))
+    return true;
+  auto text = req.get_param_value(name);
+  if (text.empty() || text.size() > 18
+      || text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  out = std::stoll(text);
+  return out >= min && out <= max;
+}
+
+void history(const api_context& ctx, const httplib::Request& req,
+             httplib::Response& res) {
+  app_call call;
+  if (!prepare(ctx, req, res, call, false, true))
+    return;
+  std::int64_t from = 0, to = INT64_MAX, limit = 100;
+  if (!int_param(req, "from", 0, INT64_MAX, from)
+      || !int_param(req, "to", 0, INT64_MAX, to)
+      || !int_param(req, "limit", 1, 1000, limit))
+    return reply_code(res, wrong_request_format,
+                      "from and to: Unix milliseconds; limit: 1 to 1000");
+  auto kind = req.get_param_value("kind");
+  auto order = req.get_param_value("order");
+  if (!kind.empty() && kind != "status" && kind != "event")
+    return reply_code(res, wrong_request_format, "kind: status or event");
+  if (!order.empty() && order != "asc" && order != "desc")
+    return reply_code(res, wrong_request_format, "order: asc or desc");
+  auto desc = order == "desc";
+  auto begin = hex16(static_cast<std::uint64_t>(from));
+  auto end
+    = to == INT64_MAX ? std::string{} : hex16(static_cast<std::uint64_t>(to));
+  auto cursor = req.get_param_value("cursor");
+  if (!cursor.empty()) {
+    if (cursor.size() != 24
+        || cursor.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return reply_code(res, wrong_request_format,
+                        "cursor: a value from a previous page");
+    if (desc)
+      end = cursor; // strictly before the cursor
+    else
+      begin = cursor + "0"; // strictly after the cursor
+  }
+  auto out = ask_device<std::vector<std::string>, std::vector<std::string>>(
+    *ctx.sys, *ctx.router, call.id, ctx.timeout, history_atom_v, begin, end,
+    static_cast<std::uint32_t>(limit), desc);
+  if (!out.first)
+    return reply_code(res, system_fault, out.second.message);
+  auto& [keys, values] = *out.first;
+  auto entries = json::array();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto suffix = keys[i].substr(keys[i].find('/') + 1);
+    auto entry = history_entry(call.cfg, suffix, values[i]);
+    if (kind.empty() || entry["kind"] == kind)
+      entries.push_back(std::move(entry));
+  }
+  json next = nullptr;
+  if (keys.size() == static_cast<std::size_t>(limit))
+    next = keys.back().substr(keys.back().find('/') + 1);
+  reply_ok(res, {{"entries", std::move(entries)}, {"next", next}});
+}
+
 } // namespace
 
 void add_app_api(server& srv, const api_context& ctx) {
@@ -336,6 +463,8 @@ void add_app_api(server& srv, const api_context& ctx) {
         put_status);
   route("POST", dev + "/commands", "/application/v1/devices/{id}/commands",
         post_command);
+  route("GET", dev + "/history", "/application/v1/devices/{id}/history",
+        history);
 }
 
 } // namespace pando::http
