@@ -8,6 +8,7 @@
 #include <caf/error.hpp>
 #include <caf/type_id.hpp>
 
+#include "actors/device/command_record.hpp"
 #include "actors/device/ids.hpp"
 #include "actors/device/messages.hpp"
 #include "actors/errc.hpp"
@@ -26,6 +27,7 @@ CAF_ADD_TYPE_ID(pando, (pando::device_view))
 CAF_ADD_TYPE_ID(pando, (pando::downstream))
 CAF_ADD_TYPE_ID(pando, (pando::status_report))
 CAF_ADD_TYPE_ID(pando, (pando::event_report))
+CAF_ADD_TYPE_ID(pando, (pando::command_status))
 
 CAF_ADD_ATOM(pando, pando, register_atom, "register")
 CAF_ADD_ATOM(pando, pando, login_atom, "login")
@@ -39,6 +41,7 @@ CAF_ADD_ATOM(pando, pando, route_atom, "route")
 CAF_ADD_ATOM(pando, pando, scan_atom, "scan")
 CAF_ADD_ATOM(pando, pando, query_atom, "query")
 CAF_ADD_ATOM(pando, pando, history_atom, "history")
+CAF_ADD_ATOM(pando, pando, commands_atom, "commands")
 
 CAF_END_TYPE_ID_BLOCK(pando)
 

@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/device/command_record.hpp"
 #include "actors/device/device_record.hpp"
 #include "actors/registry/entity_key.hpp"
 #include "actors/storage/write.hpp"
@@ -55,6 +56,11 @@ struct device_state {
   std::int64_t session_blob_expiry_ms = 0;
   std::map<std::uint64_t, pending_delivery> deliveries;
   std::vector<pending_query> queries;
+  /// Commands by id, their delivery tags, and requests awaiting an ack.
+  std::map<std::uint64_t, command_status> commands;
+  std::map<std::uint64_t, std::uint64_t> command_of_tag;
+  std::map<std::uint64_t, caf::response_promise> command_waiters;
+  std::uint64_t next_command_id = 1;
 
   static inline const char* name = "pando.device";
 };
@@ -195,6 +201,185 @@ void fail_waiting(device_state& st, const char* why) {
   st.queries.clear();
 }
 
+/// Copies the device's token into the header of a Command or Data payload.
+void stamp_token(device_state& st, std::string& payload) {
+  if (payload.size() < 25 || st.token.token.size() != 32)
+    return;
+  for (std::size_t i = 0; i < 16; ++i)
+    payload[9 + i] = static_cast<char>(
+      std::stoi(st.token.token.substr(2 * i, 2), nullptr, 16));
+}
+
+// -- command queue
+// -------------------------------------------------------------
+
+std::string command_key(const device_state& st, std::uint64_t id) {
+  return st.prefix + hex16(id);
+}
+
+/// Persists `cmds` without waiting (state changes the caller reports later
+/// are re-derived from the store at activation).
+void save_commands(device_actor* self,
+                   const std::vector<const command_status*>& cmds) {
+  if (cmds.empty())
+    return;
+  storage::write_batch batch;
+  for (const auto* c : cmds)
+    batch.put(column::commands, command_key(self->state, c->id),
+              encode_command(*c));
+  self->request(self->state.storage, caf::infinite, caf::put_atom_v, batch)
+    .then([](caf::ok_atom) {},
+          [self](caf::error& err) {
+            spdlog::error("device {} cannot persist commands: {}",
+                          self->state.id.to_hex(), self->system().render(err));
+          });
+}
+
+void set_state(command_status& c, command_state x, std::int64_t t) {
+  c.state = static_cast<std::uint8_t>(x);
+  c.updated_ms = t;
+}
+
+/// Sends `c` to the current session.
+void send_command(device_actor* self, command_status& c) {
+  auto& st = self->state;
+  downstream msg{c.topic, c.payload, 1, st.next_tag++, false};
+  stamp_token(st, msg.payload);
+  st.command_of_tag[msg.tag] = c.id;
+  set_state(c, command_state::sent, now(self));
+  self->send(st.session, deliver_atom_v, msg);
+}
+
+/// After a session ended: commands sent but not acknowledged go back to the
+/// queue while their TTL lasts (unless a persistent session redelivers
+/// them), else they failed.
+void requeue_commands(device_actor* self, bool persistent) {
+  auto& st = self->state;
+  auto t = now(self);
+  std::vector<const command_status*> changed;
+  for (auto& [id, c] : st.commands) {
+    if (c.state != static_cast<std::uint8_t>(command_state::sent) || persistent)
+      continue;
+    set_state(
+      c, c.expires_ms > t ? command_state::queued : command_state::failed, t);
+    changed.push_back(&c);
+    if (auto w = st.command_waiters.find(id); w != st.command_waiters.end()) {
+      if (c.state == static_cast<std::uint8_t>(command_state::queued))
+        w->second.deliver(c);
+      else
+        w->second.deliver(fail(errc::device_offline, "session ended"));
+      st.command_waiters.erase(w);
+    }
+  }
+  if (!persistent)
+    st.command_of_tag.clear();
+  save_commands(self, changed);
+}
+
+/// Sends queued commands to a new session; expires stale ones.
+void flush_commands(device_actor* self) {
+  auto& st = self->state;
+  auto t = now(self);
+  std::vector<const command_status*> changed;
+  for (auto& [id, c] : st.commands) {
+    if (c.state != static_cast<std::uint8_t>(command_state::queued))
+      continue;
+    if (c.expires_ms <= t)
+      set_state(c, command_state::expired, t);
+    else
+      send_command(self, c);
+    changed.push_back(&c);
+  }
+  save_commands(self, changed);
+}
+
+/// Keeps at most 200 finished commands (the newest).
+void prune_commands(device_actor* self) {
+  auto& st = self->state;
+  std::size_t finished = 0;
+  for (auto& [id, c] : st.commands)
+    finished += c.state >= static_cast<std::uint8_t>(command_state::acked);
+  if (finished <= 200)
+    return;
+  storage::write_batch batch;
+  for (auto i = st.commands.begin();
+       i != st.commands.end() && finished > 200;) {
+    if (i->second.state >= static_cast<std::uint8_t>(command_state::acked)) {
+      batch.erase(column::commands, command_key(st, i->first));
+      i = st.commands.erase(i);
+      --finished;
+    } else {
+      ++i;
+    }
+  }
+  self->request(st.storage, caf::infinite, caf::put_atom_v, batch)
+    .then([](caf::ok_atom) {}, [](caf::error&) {});
+}
+
+caf::result<command_status> on_command(device_actor* self, downstream& msg,
+                                       std::int64_t ttl_ms) {
+  auto& st = self->state;
+  if (!st.registered)
+    return fail(errc::device_not_found, "device not registered");
+  if (!st.session && ttl_ms <= 0)
+    return fail(errc::device_offline, "device is offline");
+  auto t = now(self);
+  command_status c;
+  c.id = st.next_command_id++;
+  c.created_ms = c.updated_ms = t;
+  c.expires_ms = ttl_ms > 0 ? t + ttl_ms : 0;
+  c.topic = std::move(msg.topic);
+  c.payload = std::move(msg.payload);
+  auto& stored = st.commands.emplace(c.id, std::move(c)).first->second;
+  prune_commands(self);
+  if (!st.session) {
+    save_commands(self, {&stored});
+    return stored;
+  }
+  send_command(self, stored);
+  save_commands(self, {&stored});
+  auto rp = self->make_response_promise<command_status>();
+  st.command_waiters.emplace(stored.id, rp);
+  return rp;
+}
+
+/// Marks the command behind delivery `tag` as acknowledged.
+bool on_command_acked(device_actor* self, std::uint64_t tag) {
+  auto& st = self->state;
+  auto i = st.command_of_tag.find(tag);
+  if (i == st.command_of_tag.end())
+    return false;
+  auto id = i->second;
+  st.command_of_tag.erase(i);
+  auto c = st.commands.find(id);
+  if (c == st.commands.end())
+    return true;
+  set_state(c->second, command_state::acked, now(self));
+  save_commands(self, {&c->second});
+  if (auto w = st.command_waiters.find(id); w != st.command_waiters.end()) {
+    w->second.deliver(c->second);
+    st.command_waiters.erase(w);
+  }
+  return true;
+}
+
+std::vector<command_status> list_commands(device_actor* self,
+                                          std::uint32_t limit) {
+  auto& st = self->state;
+  auto t = now(self);
+  std::vector<command_status> out;
+  for (auto i = st.commands.rbegin(); i != st.commands.rend(); ++i) {
+    if (out.size() >= limit)
+      break;
+    auto& c = i->second;
+    if (c.state == static_cast<std::uint8_t>(command_state::queued)
+        && c.expires_ms <= t)
+      set_state(c, command_state::expired, t);
+    out.push_back(c);
+  }
+  return out;
+}
+
 void end_session(device_actor* self, const char* why) {
   auto& st = self->state;
   if (!st.session)
@@ -204,6 +389,7 @@ void end_session(device_actor* self, const char* why) {
   st.session = nullptr;
   st.session_node.clear();
   fail_waiting(st, "session ended");
+  requeue_commands(self, false);
 }
 
 // -- handlers ----------------------------------------------------------------
@@ -295,6 +481,7 @@ caf::result<auth_reply> on_auth(device_actor* self, const std::string& token,
   st.session_node = node;
   st.last_seen_ms = t;
   self->monitor(sender);
+  flush_commands(self);
   auth_reply reply{{}, st.rec.identifier, st.rec.product_id};
   if (!clean && t < st.session_blob_expiry_ms)
     reply.session_blob = std::move(st.session_blob);
@@ -356,15 +543,6 @@ caf::result<caf::ok_atom> on_event(device_actor* self, event_report& e) {
   expire_history(st, batch, t);
   return write_then<caf::ok_atom>(self, std::move(batch),
                                   [] { return caf::ok_atom_v; });
-}
-
-/// Copies the device's token into the header of a Command or Data payload.
-void stamp_token(device_state& st, std::string& payload) {
-  if (payload.size() < 25 || st.token.token.size() != 32)
-    return;
-  for (std::size_t i = 0; i < 16; ++i)
-    payload[9 + i] = static_cast<char>(
-      std::stoi(st.token.token.substr(2 * i, 2), nullptr, 16));
 }
 
 caf::result<caf::ok_atom> on_deliver(device_actor* self, downstream& msg) {
@@ -436,6 +614,7 @@ caf::behavior running(device_actor* self) {
       st.session = nullptr;
       st.session_node.clear();
       fail_waiting(st, "session lost");
+      requeue_commands(self, false);
     }
   });
   return {
@@ -455,6 +634,15 @@ caf::behavior running(device_actor* self) {
     [self](report_atom, event_report& e) { return on_event(self, e); },
     [self](deliver_atom, downstream& msg) { return on_deliver(self, msg); },
     [self](query_atom, downstream& msg) { return on_query(self, msg); },
+    [self](deliver_atom, downstream& msg, std::int64_t ttl_ms) {
+      return on_command(self, msg, ttl_ms);
+    },
+    [self](commands_atom,
+           std::uint32_t limit) -> caf::result<std::vector<command_status>> {
+      if (!self->state.registered)
+        return fail(errc::device_not_found, "device not registered");
+      return list_commands(self, limit);
+    },
     [self](history_atom, const std::string& begin, const std::string& end,
            std::uint32_t limit,
            bool newest_first) -> caf::result<caf::message> {
@@ -470,6 +658,8 @@ caf::behavior running(device_actor* self) {
       return self->delegate(st.storage, scan_atom_v, column::history, range);
     },
     [self](acked_atom, std::uint64_t tag) {
+      if (on_command_acked(self, tag))
+        return;
       auto& st = self->state;
       if (auto i = st.deliveries.find(tag); i != st.deliveries.end()) {
         i->second.promise.deliver(caf::ok_atom_v);
@@ -483,6 +673,7 @@ caf::behavior running(device_actor* self) {
         st.session = nullptr;
         st.session_node.clear();
         fail_waiting(st, "session closed");
+        requeue_commands(self, !blob.empty());
         st.session_blob = std::move(blob);
         st.session_blob_expiry_ms = now(self) + st.env.session_expiry_ms;
       }
@@ -525,6 +716,28 @@ void load(device_actor* self, const std::vector<std::string>& keys,
   }
 }
 
+/// Reads the device's commands, then starts serving.
+void load_commands(device_actor* self) {
+  self
+    ->request(self->state.storage, caf::infinite, scan_atom_v, column::commands,
+              self->state.prefix)
+    .then(
+      [self](const std::vector<std::string>& keys,
+             const std::vector<std::string>& values) {
+        auto& st = self->state;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+          if (auto c = decode_command_record(values[i])) {
+            // A command sent before the node stopped waits for redelivery.
+            if (c->state == static_cast<std::uint8_t>(command_state::sent))
+              c->state = static_cast<std::uint8_t>(command_state::queued);
+            st.next_command_id = std::max(st.next_command_id, c->id + 1);
+            st.commands.emplace(c->id, std::move(*c));
+          }
+        self->become(running(self));
+      },
+      [self](caf::error& err) { self->quit(std::move(err)); });
+}
+
 caf::behavior device_impl(device_actor* self, device_id id, device_env env,
                           caf::actor storage) {
   auto& st = self->state;
@@ -546,7 +759,7 @@ caf::behavior device_impl(device_actor* self, device_id id, device_env env,
       [self](const std::vector<std::string>& keys,
              const std::vector<std::string>& values) {
         load(self, keys, values);
-        self->become(running(self));
+        load_commands(self);
       },
       [self](caf::error& err) { self->quit(std::move(err)); });
   return {

@@ -21,6 +21,12 @@
 //                                                entries with key suffixes
 //                                                (hex ms + hex seq) in
 //                                                [begin, end); "" = open
+//   (deliver, downstream, ttl_ms)             -> command_status: a command;
+//                                                   acked when the device
+//                                                   acknowledged it, queued
+//                                                   when offline (ttl > 0)
+//   (commands, limit)                         -> [command_status] newest
+//                                                   first
 //   (get)                                     -> device_view
 // The device actor sends its session: (deliver, downstream) and (kick).
 // The session answers deliveries with (acked, tag).

@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/device/device_record.hpp"
 #include "actors/registry/app_domain.hpp"
@@ -219,13 +220,21 @@ void load(registry_actor* self, const std::vector<std::string>& keys,
       continue;
     }
     auto e = json::parse(values[i], nullptr, false);
-    if (!e.is_discarded() && registry::is_entity_kind(kind))
-      st.entities[kind][e.value("id", std::int64_t{0})] = std::move(e);
+    if (!e.is_object() || !registry::is_entity_kind(kind)) {
+      spdlog::error("registry: skipping unreadable record {}", keys[i]);
+      continue;
+    }
+    auto id = e.value("id", std::int64_t{0});
+    st.entities[kind][id] = std::move(e);
   }
 }
 
 caf::behavior registry_impl(registry_actor* self, std::string key_secret,
                             caf::actor storage) {
+  self->attach_functor([self](const caf::error& reason) {
+    if (reason && reason != caf::exit_reason::user_shutdown)
+      spdlog::error("registry stopped: {}", self->system().render(reason));
+  });
   self->state.key_secret = std::move(key_secret);
   self->state.storage = std::move(storage);
   self->set_default_handler(caf::skip);

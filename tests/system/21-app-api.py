@@ -72,7 +72,8 @@ try:
           "status/latest renders example (a) as {\"switch\":[1]} (%s)" % body)
 
     status, body = app_call("POST", "/devices/%s/commands" % dev.identifier, key, {"switch": [1, 2]})
-    check(body == {"code": 0, "message": ""}, "POST commands {\"switch\":[1,2]}: code 0 (%s)" % body)
+    check(body["code"] == 0 and body["message"] == "" and body["data"]["state"] == "acked",
+          "POST commands {\"switch\":[1,2]}: code 0, state acked (%s)" % body)
     got = client.next()
     check(got is not None and got[0] == "c" and got[2] == 1, "the device receives a QoS 1 publish on c")
     if got:

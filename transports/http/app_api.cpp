@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include "actors/device/command_record.hpp"
 #include "actors/device/device_record.hpp"
 #include "actors/registry/app_domain.hpp"
 #include "actors/registry/entity_key.hpp"
@@ -278,6 +279,9 @@ void put_status(const api_context& ctx, const httplib::Request& req,
   send_and_wait(ctx, res, call, "s", bytes_of(buf), 5s);
 }
 
+bool int_param(const httplib::Request& req, const char* name, std::int64_t min,
+               std::int64_t max, std::int64_t& out);
+
 /// Returns the ?timeout= of a command in milliseconds (seconds, 1..60;
 /// default 3).
 std::optional<std::chrono::milliseconds>
@@ -298,7 +302,7 @@ void post_command(const api_context& ctx, const httplib::Request& req,
                   httplib::Response& res) {
   app_call call;
   json body;
-  if (!prepare(ctx, req, res, call, true, true)
+  if (!prepare(ctx, req, res, call, false, true)
       || !parse_body(req, res, wrong_request_format, body))
     return;
   auto timeout = command_timeout(req);
@@ -308,12 +312,64 @@ void post_command(const api_context& ctx, const httplib::Request& req,
   auto mapped = registry::command_from_json(call.cfg, body);
   if (!mapped)
     return reply_code(res, wrong_request_format, to_string(mapped.error()));
+  std::int64_t ttl = 0;
+  if (!int_param(req, "ttl", 0, 7 * 86400, ttl))
+    return reply_code(res, wrong_request_format,
+                      "ttl: seconds from 0 to 604800");
   auto cmd = std::move(*mapped);
   cmd.timestamp = unix_seconds();
   std::vector<std::uint8_t> buf;
   if (proto::encode(cmd, buf) != proto::errc::none)
     return reply_code(res, wrong_request_format, "command too large");
-  send_and_wait(ctx, res, call, "c", bytes_of(buf), *timeout);
+  downstream msg{"c", bytes_of(buf), 1, 0, true};
+  auto out = ask_device<command_status>(
+    *ctx.sys, *ctx.router, call.id, *timeout, deliver_atom_v, msg, ttl * 1000);
+  if (!out.first) {
+    if (out.second.code == errc::device_offline)
+      return reply_code(res, device_not_online, "device is offline.");
+    if (out.second.code == errc::timeout)
+      return reply_code(res, system_fault,
+                        "the device did not acknowledge in time.");
+    return reply_code(res, system_fault, out.second.message);
+  }
+  const auto& st = std::get<0>(*out.first);
+  json reply{{"code", 0},
+             {"message", ""},
+             {"data",
+              {{"command_id", st.id},
+               {"state", to_string(static_cast<command_state>(st.state))}}}};
+  res.set_content(reply.dump(), "application/json; charset=UTF-8");
+}
+
+void list_commands(const api_context& ctx, const httplib::Request& req,
+                   httplib::Response& res) {
+  app_call call;
+  if (!prepare(ctx, req, res, call, false, true))
+    return;
+  std::int64_t limit = 100;
+  if (!int_param(req, "limit", 1, 1000, limit))
+    return reply_code(res, wrong_request_format, "limit: 1 to 1000");
+  auto out = ask_device<std::vector<command_status>>(
+    *ctx.sys, *ctx.router, call.id, ctx.timeout, commands_atom_v,
+    static_cast<std::uint32_t>(limit));
+  if (!out.first)
+    return reply_code(res, system_fault, out.second.message);
+  auto items = json::array();
+  for (const auto& c : std::get<0>(*out.first)) {
+    json item{{"command_id", c.id},
+              {"state", to_string(static_cast<command_state>(c.state))},
+              {"created_ms", c.created_ms},
+              {"expires_ms", c.expires_ms},
+              {"updated_ms", c.updated_ms}};
+    std::span<const std::uint8_t> bytes{
+      reinterpret_cast<const std::uint8_t*>(c.payload.data()),
+      c.payload.size()};
+    if (auto decoded = proto::decode_command(bytes))
+      if (auto mapped = registry::command_to_json(call.cfg, *decoded))
+        item["command"] = *mapped;
+    items.push_back(std::move(item));
+  }
+  reply_ok(res, items);
 }
 
 // -- history ------------------------------------------------------------------
@@ -465,6 +521,8 @@ void add_app_api(server& srv, const api_context& ctx) {
         post_command);
   route("GET", dev + "/history", "/application/v1/devices/{id}/history",
         history);
+  route("GET", dev + "/commands", "/application/v1/devices/{id}/commands",
+        list_commands);
 }
 
 } // namespace pando::http
