@@ -276,6 +276,7 @@ int run_node(const node_settings& s) {
   http::add_device_api(http, api);
   http::add_admin_api(http, api);
   http::add_app_api(http, api);
+  http::add_openapi(http);
   if (auto err = http.bind()) {
     mqtt_gw->stop();
     sys.middleman().unpublish(agent, *published);

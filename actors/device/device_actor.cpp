@@ -678,6 +678,45 @@ caf::behavior running(device_actor* self) {
         st.session_blob_expiry_ms = now(self) + st.env.session_expiry_ms;
       }
     },
+    [self](caf::update_atom, const std::string& name,
+           const std::string& description) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      if (!st.registered)
+        return fail(errc::device_not_found, "device not registered");
+      st.rec.name = name;
+      st.rec.description = description;
+      st.rec.updated_at_ms = now(self);
+      storage::write_batch batch;
+      batch.put(column::devices, st.prefix + "r", to_json(st.rec));
+      return write_then<caf::ok_atom>(self, std::move(batch),
+                                      [] { return caf::ok_atom_v; });
+    },
+    [self](caf::delete_atom) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      if (!st.registered)
+        return fail(errc::device_not_found, "device not registered");
+      end_session(self, "device deleted");
+      storage::write_batch batch;
+      auto range = storage::key_range::prefix(st.prefix);
+      for (auto col : {column::devices, column::history, column::commands})
+        batch.erase_range(col, range.begin, range.end);
+      st.registered = false;
+      st.commands.clear();
+      st.status.clear();
+      // Answer once the records are gone, then stop: the next message for
+      // this id activates a fresh, unregistered actor.
+      auto rp = self->make_response_promise<caf::ok_atom>();
+      self->request(st.storage, caf::infinite, caf::put_atom_v, batch)
+        .then(
+          [self, rp](caf::ok_atom) mutable {
+            rp.deliver(caf::ok_atom_v);
+            self->quit();
+          },
+          [rp](caf::error& err) mutable {
+            rp.deliver(fail(errc::storage_failure, to_string(err)));
+          });
+      return rp;
+    },
     [self](caf::get_atom) -> caf::result<device_view> {
       if (!self->state.registered)
         return fail(errc::device_not_found, "device not registered");

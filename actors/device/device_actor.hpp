@@ -27,6 +27,9 @@
 //                                                   when offline (ttl > 0)
 //   (commands, limit)                         -> [command_status] newest
 //                                                   first
+//   (update, name, description)               -> ok
+//   (delete)                                  -> ok   all records erased; the
+//                                                   actor then exits
 //   (get)                                     -> device_view
 // The device actor sends its session: (deliver, downstream) and (kick).
 // The session answers deliveries with (acked, tag).

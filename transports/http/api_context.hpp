@@ -32,6 +32,9 @@ struct api_context {
 /// Adds POST /v1/devices/registration and /v1/devices/authentication.
 void add_device_api(server& srv, const api_context& ctx);
 
+/// Adds GET /openapi.json (docs/openapi.json, compiled in).
+void add_openapi(server& srv);
+
 /// Adds the application API (/application/v1/...).
 void add_app_api(server& srv, const api_context& ctx);
 

@@ -499,6 +499,49 @@ void history(const api_context& ctx, const httplib::Request& req,
   reply_ok(res, {{"entries", std::move(entries)}, {"next", next}});
 }
 
+void update_info(const api_context& ctx, const httplib::Request& req,
+                 httplib::Response& res) {
+  app_call call;
+  json body;
+  if (!prepare(ctx, req, res, call, false, false)
+      || !parse_body(req, res, wrong_request_format, body))
+    return;
+  auto name = call.view.name;
+  auto description = call.view.description;
+  for (const auto& [k, v] : body.items()) {
+    if (k != "name" && k != "description")
+      return reply_code(res, wrong_request_format,
+                        k + ": unknown field (name, description)");
+    if (!v.is_string())
+      return reply_code(res, wrong_request_format, k + ": must be a string");
+    auto text = v.get<std::string>();
+    if (k == "name" && (text.empty() || text.size() > 200))
+      return reply_code(res, wrong_request_format, "name: 1 to 200 characters");
+    if (k == "description" && text.size() > 10000)
+      return reply_code(res, wrong_request_format,
+                        "description: at most 10000 characters");
+    (k == "name" ? name : description) = std::move(text);
+  }
+  auto out
+    = ask_device<caf::ok_atom>(*ctx.sys, *ctx.router, call.id, ctx.timeout,
+                               caf::update_atom_v, name, description);
+  if (!out.first)
+    return reply_code(res, system_fault, out.second.message);
+  reply_code(res, 0, "");
+}
+
+void delete_device(const api_context& ctx, const httplib::Request& req,
+                   httplib::Response& res) {
+  app_call call;
+  if (!prepare(ctx, req, res, call, false, false))
+    return;
+  auto out = ask_device<caf::ok_atom>(*ctx.sys, *ctx.router, call.id,
+                                      ctx.timeout, caf::delete_atom_v);
+  if (!out.first)
+    return reply_code(res, system_fault, out.second.message);
+  reply_code(res, 0, "");
+}
+
 } // namespace
 
 void add_app_api(server& srv, const api_context& ctx) {
@@ -523,6 +566,8 @@ void add_app_api(server& srv, const api_context& ctx) {
         history);
   route("GET", dev + "/commands", "/application/v1/devices/{id}/commands",
         list_commands);
+  route("PUT", dev + "/info", "/application/v1/devices/{id}/info", update_info);
+  route("DELETE", dev, "/application/v1/devices/{id}", delete_device);
 }
 
 } // namespace pando::http
