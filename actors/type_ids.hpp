@@ -28,6 +28,8 @@ CAF_ADD_TYPE_ID(pando, (pando::downstream))
 CAF_ADD_TYPE_ID(pando, (pando::status_report))
 CAF_ADD_TYPE_ID(pando, (pando::event_report))
 CAF_ADD_TYPE_ID(pando, (pando::command_status))
+CAF_ADD_TYPE_ID(pando, (pando::desired_object))
+CAF_ADD_TYPE_ID(pando, (pando::desired_view))
 
 CAF_ADD_ATOM(pando, pando, register_atom, "register")
 CAF_ADD_ATOM(pando, pando, login_atom, "login")
@@ -42,6 +44,7 @@ CAF_ADD_ATOM(pando, pando, scan_atom, "scan")
 CAF_ADD_ATOM(pando, pando, query_atom, "query")
 CAF_ADD_ATOM(pando, pando, history_atom, "history")
 CAF_ADD_ATOM(pando, pando, commands_atom, "commands")
+CAF_ADD_ATOM(pando, pando, desire_atom, "desire")
 
 CAF_END_TYPE_ID_BLOCK(pando)
 

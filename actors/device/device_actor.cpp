@@ -61,6 +61,11 @@ struct device_state {
   std::map<std::uint64_t, std::uint64_t> command_of_tag;
   std::map<std::uint64_t, caf::response_promise> command_waiters;
   std::uint64_t next_command_id = 1;
+  /// Desired status by (part, no), its version, and PUTs awaiting the ack
+  /// of their delta (by delivery tag).
+  std::map<std::pair<std::uint16_t, std::uint16_t>, desired_object> desired;
+  std::uint64_t desired_version = 0;
+  std::map<std::uint64_t, caf::response_promise> desired_waiters;
 
   static inline const char* name = "pando.device";
 };
@@ -191,6 +196,8 @@ caf::result<T> write_then(device_actor* self, storage::write_batch batch,
                               std::move(done));
 }
 
+desired_view view_desired(const device_state& st, bool delivered);
+
 /// Fails every delivery and status query waiting on the ended session.
 void fail_waiting(device_state& st, const char* why) {
   for (auto& [tag, d] : st.deliveries)
@@ -199,6 +206,10 @@ void fail_waiting(device_state& st, const char* why) {
   for (auto& q : st.queries)
     q.promise.deliver(fail(errc::device_offline, why));
   st.queries.clear();
+  // A desired status stays recorded; it goes out again on reconnect.
+  for (auto& [tag, rp] : st.desired_waiters)
+    rp.deliver(view_desired(st, false));
+  st.desired_waiters.clear();
 }
 
 /// Copies the device's token into the header of a Command or Data payload.
@@ -208,6 +219,106 @@ void stamp_token(device_state& st, std::string& payload) {
   for (std::size_t i = 0; i < 16; ++i)
     payload[9 + i] = static_cast<char>(
       std::stoi(st.token.token.substr(2 * i, 2), nullptr, 16));
+}
+
+// -- desired status (key `<id>/d`)
+// ---------------------------------------------
+
+std::string encode_desired(const device_state& st) {
+  std::string out;
+  put_u64(out, st.desired_version);
+  for (const auto& [key, d] : st.desired) {
+    put_u16(out, d.part);
+    put_u16(out, d.no);
+    put_u32(out, static_cast<std::uint32_t>(d.block.size()));
+    out += d.block;
+  }
+  return out;
+}
+
+void decode_desired(const std::string& in, device_state& st) {
+  std::size_t pos = 0;
+  if (in.size() < 8)
+    return;
+  st.desired_version = get_uint(in, pos, 8);
+  while (in.size() - pos >= 8) {
+    desired_object d;
+    d.part = static_cast<std::uint16_t>(get_uint(in, pos, 2));
+    d.no = static_cast<std::uint16_t>(get_uint(in, pos, 2));
+    auto n = get_uint(in, pos, 4);
+    if (in.size() - pos < n)
+      return;
+    d.block = in.substr(pos, n);
+    pos += n;
+    st.desired[{d.part, d.no}] = std::move(d);
+  }
+}
+
+/// Returns the desired objects whose params differ from the reported ones.
+std::vector<desired_object> desired_delta(const device_state& st) {
+  std::vector<desired_object> out;
+  for (const auto& [key, d] : st.desired) {
+    auto r = st.status.find(key);
+    // The block is part(2) no(2) count(2) params.
+    if (r == st.status.end() || d.block.size() < 6
+        || d.block.compare(6, std::string::npos, r->second.params) != 0)
+      out.push_back(d);
+  }
+  return out;
+}
+
+desired_view view_desired(const device_state& st, bool delivered) {
+  desired_view v;
+  v.version = st.desired_version;
+  for (const auto& [key, d] : st.desired)
+    v.desired.push_back(d);
+  v.delta = desired_delta(st);
+  v.delivered = delivered;
+  return v;
+}
+
+/// Sends the delta as one Data message to the session; returns its
+/// delivery tag, or 0 when there is nothing to send.
+std::uint64_t send_delta(device_actor* self) {
+  auto& st = self->state;
+  auto delta = desired_delta(st);
+  if (delta.empty() || !st.session)
+    return 0;
+  std::string payload(1, '\0');
+  put_u64(payload, static_cast<std::uint64_t>(now(self) / 1000));
+  payload.append(16, '\0');
+  for (const auto& d : delta)
+    payload += d.block;
+  downstream msg{"s", std::move(payload), 1, st.next_tag++, false};
+  stamp_token(st, msg.payload);
+  self->send(st.session, deliver_atom_v, msg);
+  return msg.tag;
+}
+
+caf::result<desired_view> on_desire(device_actor* self,
+                                    std::vector<desired_object>& objects) {
+  auto& st = self->state;
+  if (!st.registered)
+    return fail(errc::device_not_found, "device not registered");
+  for (auto& d : objects)
+    st.desired[{d.part, d.no}] = std::move(d);
+  ++st.desired_version;
+  storage::write_batch batch;
+  batch.put(column::devices, st.prefix + "d", encode_desired(st));
+  auto rp = self->make_response_promise<desired_view>();
+  self->request(st.storage, caf::infinite, caf::put_atom_v, batch)
+    .then(
+      [self, rp](caf::ok_atom) mutable {
+        auto tag = send_delta(self);
+        if (tag == 0)
+          rp.deliver(view_desired(self->state, false));
+        else
+          self->state.desired_waiters.emplace(tag, rp);
+      },
+      [rp](caf::error& err) mutable {
+        rp.deliver(fail(errc::storage_failure, to_string(err)));
+      });
+  return rp;
 }
 
 // -- command queue
@@ -482,6 +593,7 @@ caf::result<auth_reply> on_auth(device_actor* self, const std::string& token,
   st.last_seen_ms = t;
   self->monitor(sender);
   flush_commands(self);
+  send_delta(self);
   auth_reply reply{{}, st.rec.identifier, st.rec.product_id};
   if (!clean && t < st.session_blob_expiry_ms)
     reply.session_blob = std::move(st.session_blob);
@@ -661,6 +773,12 @@ caf::behavior running(device_actor* self) {
       if (on_command_acked(self, tag))
         return;
       auto& st = self->state;
+      if (auto w = st.desired_waiters.find(tag);
+          w != st.desired_waiters.end()) {
+        w->second.deliver(view_desired(st, true));
+        st.desired_waiters.erase(w);
+        return;
+      }
       if (auto i = st.deliveries.find(tag); i != st.deliveries.end()) {
         i->second.promise.deliver(caf::ok_atom_v);
         st.deliveries.erase(i);
@@ -703,6 +821,7 @@ caf::behavior running(device_actor* self) {
       st.registered = false;
       st.commands.clear();
       st.status.clear();
+      st.desired.clear();
       // Answer once the records are gone, then stop: the next message for
       // this id activates a fresh, unregistered actor.
       auto rp = self->make_response_promise<caf::ok_atom>();
@@ -716,6 +835,14 @@ caf::behavior running(device_actor* self) {
             rp.deliver(fail(errc::storage_failure, to_string(err)));
           });
       return rp;
+    },
+    [self](desire_atom, std::vector<desired_object>& objects) {
+      return on_desire(self, objects);
+    },
+    [self](desire_atom) -> caf::result<desired_view> {
+      if (!self->state.registered)
+        return fail(errc::device_not_found, "device not registered");
+      return view_desired(self->state, false);
     },
     [self](caf::get_atom) -> caf::result<device_view> {
       if (!self->state.registered)
@@ -751,6 +878,8 @@ void load(device_actor* self, const std::vector<std::string>& keys,
         st.token = std::move(*tok);
     } else if (suffix == "s") {
       decode_status(values[i], st);
+    } else if (suffix == "d") {
+      decode_desired(values[i], st);
     }
   }
 }

@@ -30,6 +30,10 @@
 //   (update, name, description)               -> ok
 //   (delete)                                  -> ok   all records erased; the
 //                                                   actor then exits
+//   (desire, [desired_object])                -> desired_view: recorded; the
+//                                                   delta goes to the device
+//                                                   now or on reconnect
+//   (desire)                                  -> desired_view
 //   (get)                                     -> device_view
 // The device actor sends its session: (deliver, downstream) and (kick).
 // The session answers deliveries with (acked, tag).

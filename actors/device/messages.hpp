@@ -108,6 +108,33 @@ typename Inspector::result_type inspect(Inspector& f, event_report& x) {
   return f(x.part, x.no, x.priority, x.params, x.device_ts);
 }
 
+/// One object of a device's desired status: its encoded sub-data block
+/// (part, no, params count, params) as it goes into a Data payload.
+struct desired_object {
+  std::uint16_t part = 0;
+  std::uint16_t no = 0;
+  std::string block;
+};
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, desired_object& x) {
+  return f(x.part, x.no, x.block);
+}
+
+/// A device's desired status, its version and what still differs from the
+/// reported status (the delta).
+struct desired_view {
+  std::uint64_t version = 0;
+  std::vector<desired_object> desired;
+  std::vector<desired_object> delta;
+  bool delivered = false; ///< the delta reached the device (PUT only)
+};
+
+template<class Inspector>
+typename Inspector::result_type inspect(Inspector& f, desired_view& x) {
+  return f(x.version, x.desired, x.delta, x.delivered);
+}
+
 /// Everything the platform knows about a device (its twin), for the
 /// application API and pando-ctl. Never carries the secret.
 struct device_view {

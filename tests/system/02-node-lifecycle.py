@@ -2,6 +2,7 @@
 stops within 5 s of SIGTERM or SIGINT with status 0, and its data is
 readable after a restart."""
 
+import http.client as httpclient
 import json
 import signal
 
@@ -42,7 +43,12 @@ try:
     check(samples.get(("pando_resident_memory_bytes", ())) > 1e6, "resident memory is reported")
     check(samples.get(("pando_live_actors", ())) >= 1, "live actors are reported")
 
+    # An idle keep-alive HTTP connection must not hold up the stop.
+    idle = httpclient.HTTPConnection("127.0.0.1", node.http_port, timeout=10)
+    idle.request("GET", "/healthz")
+    idle.getresponse().read()
     rc, secs = node.stop(signal.SIGTERM)
+    idle.close()
     check(rc == 0, "SIGTERM: exit status 0 (got %s)" % rc)
     check(secs < 5, "SIGTERM: stopped within 5 s (%.2f s)" % secs)
     check(any("stopped" in l for l in node.lines), "the node logs that it stopped")

@@ -261,16 +261,76 @@ void status_current(const api_context& ctx, const httplib::Request& req,
   reply_status(res, call, std::get<0>(*out.first));
 }
 
+/// Renders desired objects (encoded sub-data blocks) as label JSON.
+json desired_json(const app_call& call,
+                  const std::vector<desired_object>& objects) {
+  std::string bytes(25, '\0');
+  for (const auto& d : objects)
+    bytes += d.block;
+  auto data = proto::decode_data(
+    {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  if (!data)
+    return json::object();
+  auto mapped = registry::status_to_json(call.cfg, *data);
+  return mapped ? *mapped : json::object();
+}
+
+json desired_reply(const app_call& call, const desired_view& v) {
+  return {{"version", v.version},
+          {"desired", desired_json(call, v.desired)},
+          {"delta", desired_json(call, v.delta)},
+          {"delivered", v.delivered}};
+}
+
+/// PUT status?desired=true: records the desired status; the device gets the
+/// delta now, or when it reconnects.
+void put_desired(const api_context& ctx, httplib::Response& res,
+                 const app_call& call, const proto::data& data) {
+  std::vector<desired_object> objects;
+  for (const auto& obj : data.objects) {
+    proto::data one;
+    one.objects.push_back(obj);
+    std::vector<std::uint8_t> buf;
+    if (proto::encode(one, buf) != proto::errc::none)
+      return reply_code(res, wrong_request_format, "status too large");
+    objects.push_back({obj.sub_device, obj.property_no,
+                       std::string{buf.begin() + 25, buf.end()}});
+  }
+  auto out = ask_device<desired_view>(*ctx.sys, *ctx.router, call.id, 5s,
+                                      desire_atom_v, objects);
+  if (!out.first)
+    return reply_code(res, system_fault, out.second.message);
+  reply_ok(res, desired_reply(call, std::get<0>(*out.first)));
+}
+
+void get_desired(const api_context& ctx, const httplib::Request& req,
+                 httplib::Response& res) {
+  app_call call;
+  if (!prepare(ctx, req, res, call, false, true))
+    return;
+  auto out = ask_device<desired_view>(*ctx.sys, *ctx.router, call.id,
+                                      ctx.timeout, desire_atom_v);
+  if (!out.first)
+    return reply_code(res, system_fault, out.second.message);
+  reply_ok(res, desired_reply(call, std::get<0>(*out.first)));
+}
+
 void put_status(const api_context& ctx, const httplib::Request& req,
                 httplib::Response& res) {
   app_call call;
   json body;
-  if (!prepare(ctx, req, res, call, true, true)
+  auto desired = req.get_param_value("desired");
+  if (!desired.empty() && desired != "true" && desired != "false")
+    return reply_code(res, wrong_request_format, "desired: true or false");
+  auto as_desired = desired == "true";
+  if (!prepare(ctx, req, res, call, !as_desired, true)
       || !parse_body(req, res, wrong_request_format, body))
     return;
   auto mapped = registry::status_from_json(call.cfg, body);
   if (!mapped)
     return reply_code(res, wrong_request_format, to_string(mapped.error()));
+  if (as_desired)
+    return put_desired(ctx, res, call, *mapped);
   auto data = std::move(*mapped);
   data.timestamp = unix_seconds();
   std::vector<std::uint8_t> buf;
@@ -560,6 +620,8 @@ void add_app_api(server& srv, const api_context& ctx) {
         "/application/v1/devices/{id}/status/current", status_current);
   route("PUT", dev + "/status", "/application/v1/devices/{id}/status",
         put_status);
+  route("GET", dev + "/status/desired",
+        "/application/v1/devices/{id}/status/desired", get_desired);
   route("POST", dev + "/commands", "/application/v1/devices/{id}/commands",
         post_command);
   route("GET", dev + "/history", "/application/v1/devices/{id}/history",

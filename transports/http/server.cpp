@@ -91,7 +91,10 @@ struct server::impl {
     srv.set_payload_max_length(settings.max_body_bytes);
     srv.set_read_timeout(settings.io_timeout_s, 0);
     srv.set_write_timeout(settings.io_timeout_s, 0);
-    srv.set_keep_alive_timeout(30);
+    // Idle keep-alive connections hold a pool thread until this passes,
+    // and a stopping node waits for them: keep it short.
+    srv.set_keep_alive_timeout(2);
+    srv.set_tcp_nodelay(true);
     srv.set_logger(
       [this](const auto& req, const auto& res) { count(req, res); });
     srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
