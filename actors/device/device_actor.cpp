@@ -72,15 +72,7 @@ struct device_state {
 
 using device_actor = caf::stateful_actor<device_state>;
 
-std::string hex16(std::uint64_t x) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, x >>= 4)
-    out[static_cast<std::size_t>(i)] = digits[x & 0xf];
-  return out;
-}
-
-std::string hex8(std::uint32_t x) { return hex16(x).substr(8); }
+std::string hex8(std::uint32_t x) { return to_hex16(x).substr(8); }
 
 caf::error fail(errc code, std::string msg) {
   return caf::make_error(code, std::move(msg));
@@ -149,7 +141,7 @@ bool decode_status(const std::string& in, device_state& st) {
 // -- history (column `history`, key `<id>/<server ms><seq>`) -----------------
 
 std::string history_key(device_state& st, std::int64_t now) {
-  return st.prefix + hex16(static_cast<std::uint64_t>(now))
+  return st.prefix + to_hex16(static_cast<std::uint64_t>(now))
          + hex8(st.history_seq++);
 }
 
@@ -161,7 +153,7 @@ void expire_history(device_state& st, storage::write_batch& batch,
   st.history_expired_at = now;
   auto cutoff = std::max<std::int64_t>(0, now - st.env.history_retention_ms);
   batch.erase_range(column::history, st.prefix,
-                    st.prefix + hex16(static_cast<std::uint64_t>(cutoff)));
+                    st.prefix + to_hex16(static_cast<std::uint64_t>(cutoff)));
 }
 
 std::string history_status(const status_report& r, std::int64_t now) {
@@ -325,7 +317,7 @@ caf::result<desired_view> on_desire(device_actor* self,
 // -------------------------------------------------------------
 
 std::string command_key(const device_state& st, std::uint64_t id) {
-  return st.prefix + hex16(id);
+  return st.prefix + to_hex16(id);
 }
 
 /// Persists `cmds` without waiting (state changes the caller reports later
@@ -912,7 +904,7 @@ caf::behavior device_impl(device_actor* self, device_id id, device_env env,
   st.id = id;
   st.env = std::move(env);
   st.storage = std::move(storage);
-  st.prefix = hex16(id.value) + "/";
+  st.prefix = to_hex16(id.value) + "/";
   self->attach_functor([self](const caf::error& reason) {
     if (reason && reason != caf::exit_reason::user_shutdown)
       spdlog::warn("device {} stopped: {}", self->state.id.to_hex(),

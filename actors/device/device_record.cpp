@@ -87,6 +87,14 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
+std::string to_hex16(std::uint64_t x) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, x >>= 4)
+    out[static_cast<std::size_t>(i)] = digits[x & 0xf];
+  return out;
+}
+
 std::string to_base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   auto n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),

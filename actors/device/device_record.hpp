@@ -44,6 +44,9 @@ std::string random_bytes(std::size_t n);
 /// Returns the lowercase hex form of `bytes`.
 std::string to_hex(std::string_view bytes);
 
+/// Returns `x` as 16 lowercase hex digits (keys sort in numeric order).
+std::string to_hex16(std::uint64_t x);
+
 /// Returns standard base64 (with padding) of `bytes`.
 std::string to_base64(std::string_view bytes);
 

@@ -100,8 +100,9 @@ caf::result<std::string> create(registry_actor* self, const std::string& kind,
   return save(self, kind, entity);
 }
 
-caf::result<std::string> update(registry_actor* self, const std::string& kind,
-                                std::int64_t id, const std::string& body) {
+/// Returns entity `id` of `kind`, or `not_found`.
+caf::expected<const json*> find(registry_actor* self, const std::string& kind,
+                                std::int64_t id) {
   auto tbl = table(self, kind);
   if (!tbl)
     return tbl.error();
@@ -109,13 +110,21 @@ caf::result<std::string> update(registry_actor* self, const std::string& kind,
   if (i == (*tbl)->end())
     return fail(errc::not_found,
                 kind + " " + std::to_string(id) + " does not exist");
+  return &i->second;
+}
+
+caf::result<std::string> update(registry_actor* self, const std::string& kind,
+                                std::int64_t id, const std::string& body) {
+  auto found = find(self, kind, id);
+  if (!found)
+    return found.error();
   auto in = json::parse(body, nullptr, false);
   if (in.is_discarded() || !in.is_object())
     return fail(errc::invalid_argument, "the body must be a JSON object");
   auto checked = registry::check_entity(kind, in, false);
   if (!checked.error.empty())
     return fail(errc::invalid_argument, checked.error);
-  auto entity = i->second;
+  auto entity = **found;
   for (auto& [k, v] : checked.entity.items())
     entity[k] = v;
   entity["updated_at_ms"] = now_ms();
@@ -124,17 +133,13 @@ caf::result<std::string> update(registry_actor* self, const std::string& kind,
 
 caf::result<std::string> reset_key(registry_actor* self,
                                    const std::string& kind, std::int64_t id) {
-  auto tbl = table(self, kind);
-  if (!tbl)
-    return tbl.error();
-  auto i = (*tbl)->find(id);
-  if (i == (*tbl)->end())
-    return fail(errc::not_found,
-                kind + " " + std::to_string(id) + " does not exist");
+  auto found = find(self, kind, id);
+  if (!found)
+    return found.error();
   auto key = registry::make_key(self->state.key_secret, id);
   if (!key)
     return fail(errc::unavailable, "cannot make a key");
-  auto entity = i->second;
+  auto entity = **found;
   entity["key"] = key.key;
   entity["updated_at_ms"] = now_ms();
   return save(self, kind, entity);
@@ -179,14 +184,10 @@ caf::behavior running(registry_actor* self) {
            const std::string& body) { return update(self, kind, id, body); },
     [self](caf::get_atom, const std::string& kind,
            std::int64_t id) -> caf::result<std::string> {
-      auto tbl = table(self, kind);
-      if (!tbl)
-        return tbl.error();
-      auto i = (*tbl)->find(id);
-      if (i == (*tbl)->end())
-        return fail(errc::not_found,
-                    kind + " " + std::to_string(id) + " does not exist");
-      return i->second.dump();
+      auto found = find(self, kind, id);
+      if (!found)
+        return found.error();
+      return (*found)->dump();
     },
     [self](caf::get_atom, const std::string& kind) -> caf::result<std::string> {
       auto tbl = table(self, kind);

@@ -7,7 +7,7 @@ import json
 import time
 
 import mqtt_raw as m
-from pando_test import Device, Node, admin, check, finish, http, make_product
+from pando_test import Device, Node, admin, check, finish, http, make_product, mqtt_session
 
 node = Node("cmdq")
 
@@ -25,13 +25,6 @@ def commands(key, identifier):
     body = json.loads(text)
     assert "data" in body, body
     return body["data"]
-
-
-def connect(dev):
-    c = m.Raw(node.mqtt_port)
-    c.send(m.connect(dev.client_id, dev.token))
-    assert c.read_packet() == (0x20, b"\x00\x00")
-    return c
 
 
 try:
@@ -56,7 +49,7 @@ try:
     node.stop()
     node.start()
 
-    c = connect(dev)
+    c = mqtt_session(node, dev)
     got = c.read_packet()
     check(got is not None and got[0] == 0x32, "on reconnect the queued command is delivered (QoS 1)")
     if got:

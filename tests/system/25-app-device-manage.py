@@ -2,17 +2,15 @@
 the twin's name and description change; a deleted device loses its
 session, its records, history and commands, and registers afresh."""
 
-import json
-
 import mqtt_raw as m
-from pando_test import Device, Node, admin, check, finish, http, make_product, register, status_payload
+from pando_test import (Device, Node, admin, app_api, check, finish, make_product, mqtt_session,
+                        register, status_payload)
 
 node = Node("devmanage")
 
 
 def app(method, path, key, body=None):
-    status, text, _ = http(method, node.url("/application/v1" + path), body, {"App-Key": key})
-    return json.loads(text)
+    return app_api(node, method, path, key, body)
 
 
 try:
@@ -32,9 +30,7 @@ try:
     check(app("PUT", path + "/info", key, {"colour": "red"})["code"] == 10005, "an unknown field: 10005")
     check(app("PUT", path + "/info", key, {"name": 5})["code"] == 10005, "a numeric name: 10005")
 
-    c = m.Raw(node.mqtt_port)
-    c.send(m.connect(dev.client_id, dev.token))
-    assert c.read_packet() == (0x20, b"\x00\x00")
+    c = mqtt_session(node, dev)
     c.send(m.publish("s", status_payload(1), qos=1, pid=1))
     assert c.read_packet() == (0x40, b"\x00\x01")
 

@@ -3,25 +3,17 @@ a version; the device gets the delta (what differs from its reported
 status) at once if online, else when it reconnects; the delta empties when
 the device reports the desired values; everything survives a restart."""
 
-import json
 import threading
 
 import mqtt_raw as m
-from pando_test import Device, Node, admin, check, finish, http, make_product, status_payload
+from pando_test import (Device, Node, admin, app_api, check, finish, make_product, mqtt_session,
+                        status_payload)
 
 node = Node("desired")
 
 
 def app(method, path, key, body=None):
-    status, text, _ = http(method, node.url("/application/v1" + path), body, {"App-Key": key})
-    return json.loads(text)
-
-
-def connect(dev):
-    c = m.Raw(node.mqtt_port)
-    c.send(m.connect(dev.client_id, dev.token))
-    assert c.read_packet() == (0x20, b"\x00\x00")
-    return c
+    return app_api(node, method, path, key, body)
 
 
 try:
@@ -40,7 +32,7 @@ try:
     check(r["data"]["delta"] == {"switch": [1]}, "the delta is the whole desired state")
     check(app("PUT", path + "?desired=maybe", key, {"switch": [1]})["code"] == 10005, "desired=maybe: 10005")
 
-    c = connect(dev)
+    c = mqtt_session(node, dev)
     got = c.read_packet()
     check(got is not None and got[0] == 0x32 and got[1][:3] == b"\x00\x01s",
           "on connect the device receives the delta as Data on s")

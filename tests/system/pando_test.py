@@ -252,3 +252,19 @@ def metric(node, name, labels=None):
             if s.name == name and (labels is None or s.labels == labels):
                 return s.value
     return None
+
+
+def app_api(node, method, path, key, body=None):
+    """Calls /application/v1<path> with App-Key `key`; returns the envelope."""
+    status, text, _ = http(method, node.url("/application/v1" + path), body, {"App-Key": key})
+    return json.loads(text)
+
+
+def mqtt_session(node, dev, clean=True):
+    """Connects `dev` with a raw MQTT client; asserts CONNACK 0."""
+    import mqtt_raw
+    c = mqtt_raw.Raw(node.mqtt_port)
+    c.send(mqtt_raw.connect(dev.client_id, dev.token, clean=clean))
+    ack = c.read_packet()
+    assert ack == (0x20, b"\x00\x00"), ack
+    return c

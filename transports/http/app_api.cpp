@@ -182,6 +182,16 @@ std::string bytes_of(const std::vector<std::uint8_t>& buf) {
   return {buf.begin(), buf.end()};
 }
 
+/// Answers a failed delivery: 10004 when the device is offline, else 10001.
+void reply_delivery_error(httplib::Response& res, const ask_error& err) {
+  if (err.code == errc::device_offline)
+    return reply_code(res, device_not_online, "device is offline.");
+  if (err.code == errc::timeout)
+    return reply_code(res, system_fault,
+                      "the device did not acknowledge in time.");
+  reply_code(res, system_fault, err.message);
+}
+
 /// Sends `payload` on `topic` to the device and waits for its PUBACK.
 void send_and_wait(const api_context& ctx, httplib::Response& res,
                    const app_call& call, const std::string& topic,
@@ -190,12 +200,7 @@ void send_and_wait(const api_context& ctx, httplib::Response& res,
   auto out = ask_device<caf::ok_atom>(*ctx.sys, *ctx.router, call.id, timeout,
                                       deliver_atom_v, msg);
   if (!out.first) {
-    if (out.second.code == errc::device_offline)
-      return reply_code(res, device_not_online, "device is offline.");
-    if (out.second.code == errc::timeout)
-      return reply_code(res, system_fault,
-                        "the device did not acknowledge in time.");
-    return reply_code(res, system_fault, out.second.message);
+    return reply_delivery_error(res, out.second);
   }
   reply_code(res, 0, "");
 }
@@ -385,12 +390,7 @@ void post_command(const api_context& ctx, const httplib::Request& req,
   auto out = ask_device<command_status>(
     *ctx.sys, *ctx.router, call.id, *timeout, deliver_atom_v, msg, ttl * 1000);
   if (!out.first) {
-    if (out.second.code == errc::device_offline)
-      return reply_code(res, device_not_online, "device is offline.");
-    if (out.second.code == errc::timeout)
-      return reply_code(res, system_fault,
-                        "the device did not acknowledge in time.");
-    return reply_code(res, system_fault, out.second.message);
+    return reply_delivery_error(res, out.second);
   }
   const auto& st = std::get<0>(*out.first);
   json reply{{"code", 0},
@@ -433,14 +433,6 @@ void list_commands(const api_context& ctx, const httplib::Request& req,
 }
 
 // -- history ------------------------------------------------------------------
-
-std::string hex16(std::uint64_t x) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, x >>= 4)
-    out[static_cast<std::size_t>(i)] = digits[x & 0xf];
-  return out;
-}
 
 std::uint64_t read_be(const std::string& in, std::size_t& pos, int n) {
   std::uint64_t x = 0;
@@ -526,9 +518,9 @@ void history(const api_context& ctx, const httplib::Request& req,
   if (!order.empty() && order != "asc" && order != "desc")
     return reply_code(res, wrong_request_format, "order: asc or desc");
   auto desc = order == "desc";
-  auto begin = hex16(static_cast<std::uint64_t>(from));
-  auto end
-    = to == INT64_MAX ? std::string{} : hex16(static_cast<std::uint64_t>(to));
+  auto begin = to_hex16(static_cast<std::uint64_t>(from));
+  auto end = to == INT64_MAX ? std::string{}
+                             : to_hex16(static_cast<std::uint64_t>(to));
   auto cursor = req.get_param_value("cursor");
   if (!cursor.empty()) {
     if (cursor.size() != 24

@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/unit/hex.hpp"
+
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,12 +22,9 @@ constexpr std::size_t no_limit = max_remaining_length;
 
 /// Returns the bytes of a space-separated list of two-digit hex numbers.
 bytes hex(const std::string& text) {
-  std::istringstream in{text};
-  bytes out;
-  unsigned value = 0;
-  while (in >> std::hex >> value)
-    out.push_back(static_cast<std::uint8_t>(value));
-  REQUIRE_MESSAGE(in.eof(), "bad hex literal: " << text);
+  bool ok = false;
+  auto out = pando::test::hex_tokens(text, ok);
+  REQUIRE_MESSAGE(ok, "bad hex literal: " << text);
   return out;
 }
 

@@ -9,6 +9,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/unit/hex.hpp"
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -23,12 +25,9 @@ using namespace std::chrono_literals;
 
 /// Returns the bytes of a space-separated list of two-digit hex numbers.
 inline bytes hex(const std::string& text) {
-  std::istringstream in{text};
-  bytes out;
-  unsigned value = 0;
-  while (in >> std::hex >> value)
-    out.push_back(static_cast<std::uint8_t>(value));
-  REQUIRE_MESSAGE(in.eof(), "bad hex literal: " << text);
+  bool ok = false;
+  auto out = pando::test::hex_tokens(text, ok);
+  REQUIRE_MESSAGE(ok, "bad hex literal: " << text);
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/unit/hex.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,24 +15,7 @@ namespace {
 
 using byte_vec = std::vector<uint8_t>;
 
-/// Returns the bytes of a hex dump such as "00 0c | 00 04"; spaces and bars
-/// are ignored.
-byte_vec hex(std::string_view str) {
-  auto nibble = [](char c) -> uint8_t {
-    if (c >= '0' && c <= '9')
-      return static_cast<uint8_t>(c - '0');
-    return static_cast<uint8_t>(c - 'a' + 10);
-  };
-  byte_vec result;
-  for (size_t i = 0; i < str.size(); ++i) {
-    if (str[i] == ' ' || str[i] == '|')
-      continue;
-    result.push_back(static_cast<uint8_t>(nibble(str[i]) << 4)
-                     | nibble(str[i + 1]));
-    ++i;
-  }
-  return result;
-}
+byte_vec hex(std::string_view str) { return pando::test::hex_pairs(str); }
 
 byte_vec cat(byte_vec xs, const byte_vec& ys) {
   xs.insert(xs.end(), ys.begin(), ys.end());
