@@ -62,6 +62,36 @@ try:
     check(ack == (0x20, b"\x00\x00"), "clean session 1: session present 0")
     c.close()
 
+    # The same with python3-paho-mqtt: a command reaches a paho client whose
+    # network loop is stopped (so it sends no PUBACK), the socket dies, and a
+    # new paho client with clean session 0 receives it again with DUP set.
+    import paho.mqtt.client as mqtt
+    import queue
+    p1 = mqtt.Client(client_id=dev.client_id, clean_session=False, protocol=mqtt.MQTTv311)
+    p1.username_pw_set(dev.client_id, dev.token)
+    p1.connect("127.0.0.1", node.mqtt_port, keepalive=30)
+    rc = p1.loop(timeout=2.0)
+    check(rc == 0 and p1.is_connected(), "paho connects with clean session 0")
+    result = []
+    t = threading.Thread(target=app_command, args=(app["key"], dev.identifier, result))
+    t.start()
+    t.join()  # times out: paho is not reading, so no PUBACK
+    p1.socket().close()
+    got = queue.Queue()
+    p2 = mqtt.Client(client_id=dev.client_id, clean_session=False, protocol=mqtt.MQTTv311)
+    p2.username_pw_set(dev.client_id, dev.token)
+    p2.on_message = lambda c, u, msg: got.put((msg.topic, bytes(msg.payload), msg.dup))
+    p2.connect("127.0.0.1", node.mqtt_port, keepalive=30)
+    p2.loop_start()
+    try:
+        topic, payload, dup = got.get(timeout=10)
+        check(topic == "c" and dup == 1 and payload[25:] == bytes.fromhex("0001000100000002000701000702"),
+              "paho receives the unacknowledged command again on reconnect, with DUP set")
+    except queue.Empty:
+        check(False, "paho receives the unacknowledged command again on reconnect, with DUP set")
+    p2.disconnect()
+    p2.loop_stop()
+
     # Will: an ungraceful loss publishes it as an event of the device.
     status, before = admin(node, "GET", "/admin/v1/devices/" + dev.identifier)
     c, ack = connect(dev, clean=True, will=("e", b"gone", 1))
