@@ -1,0 +1,109 @@
+#pragma once
+
+// Pure shard-table algebra for the cluster controller: membership plus an
+// ordered replica list per shard, published as immutable, versioned views.
+// No CAF, no sockets, no clocks; the controller actor owns a view and
+// replaces it through the functions below.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pando::runtime {
+
+/// A cluster member as the controller sees it.
+struct member {
+  /// The node name (unique within the cluster).
+  std::string name;
+  /// Join order: smaller means older. The oldest up member hosts the
+  /// controller.
+  std::uint64_t joined_seq = 0;
+  /// False once the member is detected as failed (it stays listed until it
+  /// leaves, so that `has_majority` still counts it).
+  bool up = true;
+};
+
+/// One immutable, versioned placement of all shards.
+///
+/// `replicas[s]` lists indexes into `members`, `[0]` being the owner of shard
+/// `s` and the rest its followers in promotion order. Every list holds
+/// `min(replication_factor, number of up members)` distinct, up members.
+/// `replication_factor` is the configured value, so a cap caused by a small
+/// cluster lifts again when members join.
+struct cluster_view {
+  /// Grows by one on every change.
+  std::uint64_t epoch = 0;
+  std::vector<member> members;
+  std::uint32_t shards = 0;
+  std::uint32_t replication_factor = 0;
+  std::vector<std::vector<std::uint16_t>> replicas;
+};
+
+/// The change of one shard's replica list between two views.
+struct shard_move {
+  std::uint32_t shard = 0;
+  /// Replica names before (`[0]` = owner).
+  std::vector<std::string> before;
+  /// Replica names after (`[0]` = owner).
+  std::vector<std::string> after;
+
+  /// Returns whether the owner changes.
+  bool owner_changes() const;
+};
+
+/// Builds epoch 1: up members own `floor/ceil(shards / N)` shards each and
+/// follow a balanced share as well, never two replicas of a shard on one
+/// member.
+cluster_view initial_view(std::uint32_t shards,
+                          std::uint32_t replication_factor,
+                          std::vector<member> members);
+
+/// Returns the target view after `m` joins (or rejoins): missing replicas are
+/// refilled and just enough ownerships and follower slots move to rebalance
+/// (within +-1 of the mean), taken from the most loaded members.
+cluster_view apply_join(const cluster_view& view, member m);
+
+/// Returns the target view after member `name` leaves: it disappears from
+/// `members`; its shards go to their first follower and lost follower slots
+/// are refilled.
+cluster_view apply_leave(const cluster_view& view, const std::string& name);
+
+/// Returns the target view after member `name` fails: as `apply_leave`, but
+/// the member stays listed with `up == false`.
+cluster_view apply_down(const cluster_view& view, const std::string& name);
+
+/// Lists every shard whose replica list differs between `from` and `to`.
+std::vector<shard_move> plan_moves(const cluster_view& from,
+                                   const cluster_view& to);
+
+/// Returns the next view on the way from `current` to `target`: at most
+/// `max_moves` shards take their target replica list, with epoch
+/// `current.epoch + 1`. The members of `target` are adopted at once; shards
+/// not yet moved drop replicas that `target` no longer lists as up (repairs
+/// are meant to be applied whole, steps are for rebalancing).
+cluster_view step_towards(const cluster_view& current,
+                          const cluster_view& target, std::size_t max_moves);
+
+/// Returns the name of the oldest up member (empty if none is up).
+std::string controller_of(const cluster_view& view);
+
+/// Returns whether `reachable` holds a strict majority of the up members of
+/// `last`.
+bool has_majority(const cluster_view& last,
+                  const std::vector<std::string>& reachable);
+
+/// Returns the owner's name of `shard`.
+std::string owner_of(const cluster_view& view, std::uint32_t shard);
+
+/// Returns the followers' names of `shard`, in promotion order.
+std::vector<std::string> followers_of(const cluster_view& view,
+                                      std::uint32_t shard);
+
+/// Returns how many shards `name` owns.
+std::size_t owned_count(const cluster_view& view, const std::string& name);
+
+/// Returns how many shards `name` follows.
+std::size_t followed_count(const cluster_view& view, const std::string& name);
+
+} // namespace pando::runtime
