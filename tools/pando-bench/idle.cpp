@@ -22,14 +22,8 @@ void hold(const options& opts, const char* what) {
 double measure_registered(const options& opts, double before, result& res) {
   if (opts.target != "pando")
     throw std::runtime_error("--registered needs --target pando");
-  auto key = opts.product_key;
-  if (key.empty()) {
-    auto stamp = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    key = create_product(opts.url, opts.admin_token,
-                         "pando-bench-idle-" + std::to_string(stamp));
-  }
+  auto key = product_key_or_create(opts.url, opts.admin_token, opts.product_key,
+                                   "pando-bench-idle-");
   enroll(opts.url, key, opts.id_prefix + "reg-", opts.registered,
          opts.http_clients, false, opts.quiet);
   hold(opts, "registered, never connected");

@@ -73,6 +73,18 @@ std::string create_product(const std::string& url,
   return product.at("key").get<std::string>();
 }
 
+std::string product_key_or_create(const std::string& url,
+                                  const std::string& admin_token,
+                                  const std::string& given,
+                                  const std::string& name_prefix) {
+  if (!given.empty())
+    return given;
+  auto stamp = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  return create_product(url, admin_token, name_prefix + std::to_string(stamp));
+}
+
 std::vector<device_login> enroll(const std::string& url,
                                  const std::string& product_key,
                                  const std::string& prefix, std::size_t n,

@@ -15,6 +15,13 @@ std::string create_product(const std::string& url,
                            const std::string& admin_token,
                            const std::string& name);
 
+/// Returns `given` if set, else the key of a new product named
+/// `name_prefix` plus the current time in milliseconds.
+std::string product_key_or_create(const std::string& url,
+                                  const std::string& admin_token,
+                                  const std::string& given,
+                                  const std::string& name_prefix);
+
 /// A device registered (and possibly logged in) through the device API.
 struct device_login {
   /// The device id from the registration.

@@ -79,14 +79,8 @@ std::vector<endpoint> prepare_endpoints(const options& opts,
       return std::move(*saved);
     }
   }
-  auto key = opts.product_key;
-  if (key.empty()) {
-    auto stamp = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    key = create_product(opts.url, opts.admin_token,
-                         "pando-bench-" + std::to_string(stamp));
-  }
+  auto key = product_key_or_create(opts.url, opts.admin_token, opts.product_key,
+                                   "pando-bench-");
   auto devices = enroll(opts.url, key, opts.id_prefix, count, opts.http_clients,
                         true, opts.quiet);
   for (const auto& d : devices) {
