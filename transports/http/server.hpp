@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+
+#include "transports/tls/listener.hpp"
 #include <vector>
 
 namespace httplib {
@@ -23,12 +25,7 @@ struct server_settings {
   std::string host;
   std::uint16_t port = 0;
   /// HTTPS listener; unset = plain HTTP only.
-  struct tls_listener {
-    std::string host;
-    std::uint16_t port = 0;
-    std::string cert_file;
-    std::string key_file;
-  };
+  using tls_listener = tls::listener_settings;
   std::optional<tls_listener> tls;
   std::uint32_t threads = 8;
   std::uint32_t max_body_bytes = 1024 * 1024;

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "transports/tls/listener.hpp"
+
 #include "transports/mqtt/session_types.hpp"
 
 namespace caf {
@@ -26,12 +28,7 @@ namespace pando::mqtt {
 struct gateway_settings {
   std::string host;
   std::uint16_t port = 0;
-  struct tls_listener {
-    std::string host;
-    std::uint16_t port = 0;
-    std::string cert_file;
-    std::string key_file;
-  };
+  using tls_listener = tls::listener_settings;
   std::optional<tls_listener> tls;
   session_settings session;
   /// Unsent bytes per connection before a slow reader is disconnected.
