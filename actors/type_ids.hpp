@@ -45,6 +45,10 @@ CAF_ADD_ATOM(pando, pando, query_atom, "query")
 CAF_ADD_ATOM(pando, pando, history_atom, "history")
 CAF_ADD_ATOM(pando, pando, commands_atom, "commands")
 CAF_ADD_ATOM(pando, pando, desire_atom, "desire")
+CAF_ADD_ATOM(pando, pando, rule_atom, "rule")
+CAF_ADD_ATOM(pando, pando, fire_atom, "fire")
+CAF_ADD_ATOM(pando, pando, fired_atom, "fired")
+CAF_ADD_ATOM(pando, pando, notify_atom, "notify")
 
 CAF_END_TYPE_ID_BLOCK(pando)
 

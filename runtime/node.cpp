@@ -19,6 +19,7 @@
 #include "actors/metrics/metrics.hpp"
 #include "actors/registry/registry_actor.hpp"
 #include "actors/router/router.hpp"
+#include "actors/rules/rules_actor.hpp"
 #include "actors/storage/storage_actor.hpp"
 #include "actors/type_ids.hpp"
 #include "pando/version.hpp"
@@ -163,6 +164,13 @@ router_settings router_config(const node_settings& s) {
   return rs;
 }
 
+rules_settings rules_config() {
+  rules_settings rs;
+  rs.now_ms = now_ms;
+  rs.utc_offset_minutes = local_utc_offset_minutes;
+  return rs;
+}
+
 mqtt::gateway_settings mqtt_settings(const node_settings& s) {
   mqtt::gateway_settings gs;
   gs.host = s.mqtt.listen.host;
@@ -245,13 +253,18 @@ int run_node(const node_settings& s) {
   auto storage_actor = spawn_storage_actor(sys, st.store, true, s.storage.sync);
   auto agent = spawn_node_agent(sys, st.info);
   auto registry = spawn_registry(sys, s.security.key_secret, storage_actor);
-  auto router = spawn_router(sys, router_config(s), storage_actor);
+  auto rules = spawn_rules_actor(sys, rules_config(), storage_actor, registry,
+                                 &st.metrics);
+  auto devices = router_config(s);
+  devices.device.rules = std::make_shared<caf::actor>(rules);
+  auto router = spawn_router(sys, std::move(devices), storage_actor);
+  caf::anon_send(rules, route_atom_v, router);
   auto stop_actors = [&] {
     caf::scoped_actor self{sys};
     // Users of the store first, the storage actor (which flushes) last.
-    for (const auto& a : {agent, registry, router})
+    for (const auto& a : {agent, registry, rules, router})
       self->send_exit(a, caf::exit_reason::user_shutdown);
-    self->wait_for(agent, registry, router);
+    self->wait_for(agent, registry, rules, router);
     self->send_exit(storage_actor, caf::exit_reason::user_shutdown);
     self->wait_for(storage_actor);
   };

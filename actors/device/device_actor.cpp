@@ -12,7 +12,9 @@
 
 #include "actors/device/command_record.hpp"
 #include "actors/device/device_record.hpp"
+#include "actors/device/history_record.hpp"
 #include "actors/registry/entity_key.hpp"
+#include "actors/rules/rule_book.hpp"
 #include "actors/storage/write.hpp"
 #include "actors/type_ids.hpp"
 #include "storage/kv_store.hpp"
@@ -66,6 +68,8 @@ struct device_state {
   std::map<std::pair<std::uint16_t, std::uint16_t>, desired_object> desired;
   std::uint64_t desired_version = 0;
   std::map<std::uint64_t, caf::response_promise> desired_waiters;
+  rules::rule_book rules;
+  std::uint32_t outbox_seq = 0;
 
   static inline const char* name = "pando.device";
 };
@@ -102,39 +106,19 @@ std::uint64_t get_uint(const std::string& in, std::size_t& pos, int bytes) {
   return x;
 }
 
-void put_object(std::string& out, const object_status& o) {
-  put_u16(out, o.part);
-  put_u16(out, o.no);
-  put_u64(out, static_cast<std::uint64_t>(o.device_ts));
-  put_u64(out, static_cast<std::uint64_t>(o.server_ts_ms));
-  put_u32(out, static_cast<std::uint32_t>(o.params.size()));
-  out += o.params;
-}
-
 std::string encode_status(const device_state& st) {
-  std::string out;
+  std::vector<object_status> objects;
   for (const auto& [key, o] : st.status)
-    put_object(out, o);
-  return out;
+    objects.push_back(o);
+  return encode_objects(objects);
 }
 
 bool decode_status(const std::string& in, device_state& st) {
-  std::size_t pos = 0;
-  while (pos < in.size()) {
-    if (in.size() - pos < 24)
-      return false;
-    object_status o;
-    o.part = static_cast<std::uint16_t>(get_uint(in, pos, 2));
-    o.no = static_cast<std::uint16_t>(get_uint(in, pos, 2));
-    o.device_ts = static_cast<std::int64_t>(get_uint(in, pos, 8));
-    o.server_ts_ms = static_cast<std::int64_t>(get_uint(in, pos, 8));
-    auto n = get_uint(in, pos, 4);
-    if (in.size() - pos < n)
-      return false;
-    o.params = in.substr(pos, n);
-    pos += n;
+  auto objects = decode_objects(in);
+  if (!objects)
+    return false;
+  for (auto& o : *objects)
     st.status[{o.part, o.no}] = std::move(o);
-  }
   return true;
 }
 
@@ -154,25 +138,6 @@ void expire_history(device_state& st, storage::write_batch& batch,
   auto cutoff = std::max<std::int64_t>(0, now - st.env.history_retention_ms);
   batch.erase_range(column::history, st.prefix,
                     st.prefix + to_hex16(static_cast<std::uint64_t>(cutoff)));
-}
-
-std::string history_status(const status_report& r, std::int64_t now) {
-  std::string out = "s";
-  for (auto o : r.objects) {
-    o.server_ts_ms = now;
-    put_object(out, o);
-  }
-  return out;
-}
-
-std::string history_event(const event_report& e) {
-  std::string out = "e";
-  put_u16(out, e.part);
-  put_u16(out, e.no);
-  put_u16(out, e.priority);
-  put_u64(out, static_cast<std::uint64_t>(e.device_ts));
-  out += e.params;
-  return out;
 }
 
 // -- helpers -----------------------------------------------------------------
@@ -613,6 +578,106 @@ void answer_queries(device_state& st, const std::vector<object_status>& objs) {
   st.queries.clear();
 }
 
+// -- webhooks and rules -------------------------------------------------------
+
+/// An outbox entry: its key and value.
+using outbox_note = std::optional<std::pair<std::string, std::string>>;
+
+/// With webhooks active, a report also goes to the outbox, in the report's
+/// own batch: it reaches the applications even if the node stops first.
+outbox_note to_outbox(device_actor* self, storage::write_batch& batch,
+                      std::int64_t t, const std::string& record) {
+  auto& st = self->state;
+  if (!st.env.notifier || !st.env.webhooks_active
+      || !st.env.webhooks_active->load(std::memory_order_relaxed))
+    return std::nullopt;
+  auto key = to_hex16(static_cast<std::uint64_t>(t)) + to_hex16(st.id.value)
+             + hex8(st.outbox_seq++);
+  auto value = encode_outbox({st.rec.identifier, st.rec.product_id, t, record});
+  batch.put(column::outbox, key, value);
+  return std::pair{std::move(key), std::move(value)};
+}
+
+void notify(device_actor* self, const outbox_note& note) {
+  if (note)
+    self->send(*self->state.env.notifier, notify_atom_v, note->first,
+               note->second);
+}
+
+/// Hands the ifttt rules an event triggers to the rules actor.
+void trigger_rules(device_actor* self, std::uint16_t no) {
+  auto& st = self->state;
+  if (!st.env.rules)
+    return;
+  for (const auto* r : st.rules.triggered_by(no))
+    self->send(*st.env.rules, fire_atom_v, st.id, rules::to_json(*r));
+}
+
+/// Persists rule `r` and tells the rules actor about it.
+storage::write_batch save_rule(device_actor* self, const rules::rule& r) {
+  auto& st = self->state;
+  if (st.env.rules && r.type == "timer")
+    self->send(*st.env.rules, rule_atom_v, caf::put_atom_v, st.id,
+               rules::to_json(r));
+  storage::write_batch batch;
+  batch.put(column::rules, rules::rule_key(st.prefix, r.id), rules::to_json(r));
+  return batch;
+}
+
+caf::result<std::string> add_rule(device_actor* self, const std::string& text) {
+  auto& st = self->state;
+  auto r = rules::rule_from_json(text);
+  if (!r)
+    return fail(errc::invalid_argument, "not a rule");
+  r->created_at_ms = now(self);
+  auto* added = st.rules.add(std::move(*r));
+  if (!added)
+    return fail(errc::conflict, "the device has "
+                                  + std::to_string(rules::rule_book::max_rules)
+                                  + " rules already");
+  auto out = rules::to_json(*added);
+  return write_then<std::string>(self, save_rule(self, *added),
+                                 [out] { return out; });
+}
+
+caf::result<std::string> enable_rule(device_actor* self, std::uint64_t id,
+                                     bool enabled) {
+  auto* r = self->state.rules.set_enabled(id, enabled);
+  if (!r)
+    return fail(errc::not_found, "rule not found");
+  auto out = rules::to_json(*r);
+  return write_then<std::string>(self, save_rule(self, *r),
+                                 [out] { return out; });
+}
+
+caf::result<caf::ok_atom> delete_rule(device_actor* self, std::uint64_t id) {
+  auto& st = self->state;
+  if (!st.rules.remove(id))
+    return fail(errc::not_found, "rule not found");
+  if (st.env.rules)
+    self->send(*st.env.rules, rule_atom_v, caf::delete_atom_v, st.id, id);
+  storage::write_batch batch;
+  batch.erase(column::rules, rules::rule_key(st.prefix, id));
+  return write_then<caf::ok_atom>(self, std::move(batch),
+                                  [] { return caf::ok_atom_v; });
+}
+
+/// Records a firing; a `once` rule is now disabled.
+void rule_fired(device_actor* self, std::uint64_t id, std::string& result,
+                std::int64_t t) {
+  auto* r = self->state.rules.record(id, std::move(result), t);
+  if (!r)
+    return;
+  self
+    ->request(self->state.storage, caf::infinite, caf::put_atom_v,
+              save_rule(self, *r))
+    .then([](caf::ok_atom) {},
+          [self](caf::error& err) {
+            spdlog::warn("device {}: cannot record a rule firing: {}",
+                         self->state.id.to_hex(), to_string(err));
+          });
+}
+
 caf::result<caf::ok_atom> on_status(device_actor* self, status_report& r) {
   auto& st = self->state;
   if (!from_session(self))
@@ -629,10 +694,15 @@ caf::result<caf::ok_atom> on_status(device_actor* self, status_report& r) {
     answer_queries(st, r.objects);
   storage::write_batch batch;
   batch.put(column::devices, st.prefix + "s", encode_status(st));
-  batch.put(column::history, history_key(st, t), history_status(r, t));
+  auto record = history_status(r, t);
+  auto note = to_outbox(self, batch, t, record);
+  batch.put(column::history, history_key(st, t), std::move(record));
   expire_history(st, batch, t);
   return write_then<caf::ok_atom>(self, std::move(batch),
-                                  [] { return caf::ok_atom_v; });
+                                  [self, note = std::move(note)] {
+                                    notify(self, note);
+                                    return caf::ok_atom_v;
+                                  });
 }
 
 caf::result<caf::ok_atom> on_event(device_actor* self, event_report& e) {
@@ -643,10 +713,16 @@ caf::result<caf::ok_atom> on_event(device_actor* self, event_report& e) {
   st.last_seen_ms = t;
   ++st.events;
   storage::write_batch batch;
-  batch.put(column::history, history_key(st, t), history_event(e));
+  auto record = history_event(e);
+  auto note = to_outbox(self, batch, t, record);
+  batch.put(column::history, history_key(st, t), std::move(record));
   expire_history(st, batch, t);
   return write_then<caf::ok_atom>(self, std::move(batch),
-                                  [] { return caf::ok_atom_v; });
+                                  [self, note = std::move(note), no = e.no] {
+                                    notify(self, note);
+                                    trigger_rules(self, no);
+                                    return caf::ok_atom_v;
+                                  });
 }
 
 caf::result<caf::ok_atom> on_deliver(device_actor* self, downstream& msg) {
@@ -808,8 +884,13 @@ caf::behavior running(device_actor* self) {
       end_session(self, "device deleted");
       storage::write_batch batch;
       auto range = storage::key_range::prefix(st.prefix);
-      for (auto col : {column::devices, column::history, column::commands})
+      for (auto col :
+           {column::devices, column::history, column::commands, column::rules})
         batch.erase_range(col, range.begin, range.end);
+      if (st.env.rules)
+        for (const auto& [id, r] : st.rules.all())
+          self->send(*st.env.rules, rule_atom_v, caf::delete_atom_v, st.id, id);
+      st.rules.clear();
       st.registered = false;
       st.commands.clear();
       st.status.clear();
@@ -840,6 +921,35 @@ caf::behavior running(device_actor* self) {
       if (!self->state.registered)
         return fail(errc::device_not_found, "device not registered");
       return make_view(self);
+    },
+    [self](rule_atom, caf::put_atom,
+           const std::string& text) -> caf::result<std::string> {
+      if (!self->state.registered)
+        return fail(errc::device_not_found, "device not registered");
+      return add_rule(self, text);
+    },
+    [self](rule_atom, caf::get_atom) -> caf::result<std::vector<std::string>> {
+      if (!self->state.registered)
+        return fail(errc::device_not_found, "device not registered");
+      std::vector<std::string> out;
+      for (const auto& [id, r] : self->state.rules.all())
+        out.push_back(rules::to_json(r));
+      return out;
+    },
+    [self](rule_atom, caf::update_atom, std::uint64_t id,
+           bool enabled) -> caf::result<std::string> {
+      if (!self->state.registered)
+        return fail(errc::device_not_found, "device not registered");
+      return enable_rule(self, id, enabled);
+    },
+    [self](rule_atom, caf::delete_atom,
+           std::uint64_t id) -> caf::result<caf::ok_atom> {
+      if (!self->state.registered)
+        return fail(errc::device_not_found, "device not registered");
+      return delete_rule(self, id);
+    },
+    [self](fired_atom, std::uint64_t id, std::string& result, std::int64_t t) {
+      rule_fired(self, id, result, t);
     },
     // Unregistered ids (probes, typos) do not linger.
     caf::after(std::chrono::milliseconds(
@@ -876,7 +986,23 @@ void load(device_actor* self, const std::vector<std::string>& keys,
   }
 }
 
-/// Reads the device's commands, then starts serving.
+/// Reads the device's rules, then starts serving.
+void load_rules(device_actor* self) {
+  self
+    ->request(self->state.storage, caf::infinite, scan_atom_v, column::rules,
+              self->state.prefix)
+    .then(
+      [self](const std::vector<std::string>&,
+             const std::vector<std::string>& values) {
+        for (const auto& v : values)
+          if (auto r = rules::rule_from_json(v))
+            self->state.rules.load(std::move(*r));
+        self->become(running(self));
+      },
+      [self](caf::error& err) { self->quit(std::move(err)); });
+}
+
+/// Reads the device's commands, then its rules.
 void load_commands(device_actor* self) {
   self
     ->request(self->state.storage, caf::infinite, scan_atom_v, column::commands,
@@ -893,7 +1019,7 @@ void load_commands(device_actor* self) {
             st.next_command_id = std::max(st.next_command_id, c->id + 1);
             st.commands.emplace(c->id, std::move(*c));
           }
-        self->become(running(self));
+        load_rules(self);
       },
       [self](caf::error& err) { self->quit(std::move(err)); });
 }

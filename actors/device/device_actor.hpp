@@ -35,11 +35,23 @@
 //                                                   now or on reconnect
 //   (desire)                                  -> desired_view
 //   (get)                                     -> device_view
+//   (rule, put, rule: string)                 -> string: the stored rule
+//                                                   (rules::rule JSON) with
+//                                                   its new id
+//   (rule, get)                               -> [string] every rule
+//   (rule, update, id, enabled: bool)         -> string
+//   (rule, delete, id)                        -> ok
+//   (fired, id, result: string, t_ms)         -> ()   from the rules actor
 // The device actor sends its session: (deliver, downstream) and (kick).
-// The session answers deliveries with (acked, tag).
+// The session answers deliveries with (acked, tag). It sends the rules
+// actor its timer rules (rule, put|delete, ...) and its triggered ifttt
+// rules (fire, owner, rule), and the notifier each durable report
+// (notify, outbox key, outbox entry) when webhooks are active.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "actors/device/ids.hpp"
@@ -65,6 +77,12 @@ struct device_env {
   std::int64_t session_expiry_ms = 2 * 3600 * 1000;
   /// Wall-clock time in milliseconds (injected for tests).
   std::function<std::int64_t()> now_ms;
+  /// The node's rules actor (may be null: no rules run).
+  std::shared_ptr<caf::actor> rules;
+  /// The node's webhook notifier (may be null), and whether any application
+  /// has a webhook: only then reports go to the outbox.
+  std::shared_ptr<caf::actor> notifier;
+  std::shared_ptr<std::atomic<bool>> webhooks_active;
 };
 
 /// Spawns the actor of device `id`, which persists through `storage`.

@@ -116,4 +116,13 @@ domain_check check_app_domain(std::string_view domain,
   return check_scoped(domain.substr(0, slash), id_str, device);
 }
 
+domain_check check_device_domain(std::string_view domain,
+                                 std::string_view identifier) {
+  auto parts = parse_identifier(identifier);
+  if (parts.error != identifier_errc::none)
+    return {domain_access::error, "wrong identifier format."};
+  return check_app_domain(
+    domain, make_identifier(parts.vendor_id, parts.product_id, "device"));
+}
+
 } // namespace pando::registry

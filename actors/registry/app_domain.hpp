@@ -78,4 +78,9 @@ struct domain_check {
 domain_check check_app_domain(std::string_view domain,
                               std::string_view identifier);
 
+/// Like `check_app_domain`, but accepts device codes containing `-` (spec
+/// B18): only the vendor and product parts of `identifier` are checked.
+domain_check check_device_domain(std::string_view domain,
+                                 std::string_view identifier);
+
 } // namespace pando::registry

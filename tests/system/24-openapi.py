@@ -29,6 +29,11 @@ KNOWN_ROUTES = [
     ("get", "/application/v1/devices/{identifier}/commands"),
     ("get", "/application/v1/devices/{identifier}/history"),
     ("get", "/application/v1/devices/{identifier}/status/desired"),
+    ("post", "/application/v1/devices/{identifier}/rules"),
+    ("get", "/application/v1/devices/{identifier}/rules"),
+    ("get", "/application/v1/devices/{identifier}/rules/{rule}"),
+    ("put", "/application/v1/devices/{identifier}/rules/{rule}"),
+    ("delete", "/application/v1/devices/{identifier}/rules/{rule}"),
     ("get", "/admin/v1/{kind}"),
     ("post", "/admin/v1/{kind}"),
     ("get", "/admin/v1/{kind}/{id}"),
@@ -43,7 +48,7 @@ KNOWN_ROUTES = [
 
 # Values for the path templates the probes fill in: a well-formed
 # identifier of no device, an id of no entity.
-PROBE_VALUES = {"identifier": ["0-0-openapi-probe"], "id": ["999999"]}
+PROBE_VALUES = {"identifier": ["0-0-openapi-probe"], "id": ["999999"], "rule": ["1"]}
 
 
 def resolve(doc, x):

@@ -10,10 +10,12 @@
 
 #include "actors/device/command_record.hpp"
 #include "actors/device/device_record.hpp"
+#include "actors/device/history_record.hpp"
 #include "actors/registry/app_domain.hpp"
 #include "actors/registry/entity_key.hpp"
 #include "actors/registry/payload_mapping.hpp"
 #include "actors/registry/product_config.hpp"
+#include "actors/rules/rule.hpp"
 #include "transports/http/api_context.hpp"
 #include "transports/http/ask.hpp"
 #include "transports/http/json_reply.hpp"
@@ -72,25 +74,21 @@ bool check_app(const api_context& ctx, const httplib::Request& req,
   return true;
 }
 
-/// Checks that the application's domain admits `call.identifier`.
-bool check_domain(httplib::Response& res, app_call& call) {
-  auto domain = call.app.value("domain", "");
-  // Device codes may contain '-' (spec 2.4) while the domain check wants
-  // exactly three parts: check the vendor and product parts only.
-  auto parts = registry::parse_identifier(call.identifier);
-  if (parts.error != registry::identifier_errc::none) {
-    reply_code(res, access_denied, "wrong identifier format.");
-    return false;
-  }
-  auto res_dom = registry::check_app_domain(
-    domain,
-    registry::make_identifier(parts.vendor_id, parts.product_id, "device"));
-  if (res_dom.access == registry::domain_access::allowed)
+/// Checks that the application's domain admits `identifier`.
+bool check_domain(httplib::Response& res, const app_call& call,
+                  const std::string& identifier) {
+  auto verdict
+    = registry::check_device_domain(call.app.value("domain", ""), identifier);
+  if (verdict.access == registry::domain_access::allowed)
     return true;
   reply_code(res, access_denied,
-             res_dom.message.empty() ? "app has no access right on device."
-                                     : res_dom.message);
+             verdict.message.empty() ? "app has no access right on device."
+                                     : verdict.message);
   return false;
+}
+
+bool check_domain(httplib::Response& res, app_call& call) {
+  return check_domain(res, call, call.identifier);
 }
 
 /// Loads the device's twin; with `online`, refuses an offline device.
@@ -110,12 +108,12 @@ bool load_device(const api_context& ctx, httplib::Response& res, app_call& call,
   return true;
 }
 
-/// Loads the device's product configuration.
+/// Loads the configuration of product `product_id` into `cfg`.
 bool load_config(const api_context& ctx, httplib::Response& res,
-                 app_call& call) {
+                 std::int64_t product_id, registry::product_config& cfg) {
   auto product
     = ask<std::string>(*ctx.sys, *ctx.registry, ctx.timeout, caf::get_atom_v,
-                       std::string{"product"}, call.view.product_id);
+                       std::string{"product"}, product_id);
   if (!product.first) {
     reply_code(res, product_not_found, "product not found.");
     return false;
@@ -126,8 +124,13 @@ bool load_config(const api_context& ctx, httplib::Response& res,
     reply_code(res, wrong_product_config, to_string(parsed.errors.front()));
     return false;
   }
-  call.cfg = std::move(parsed.config);
+  cfg = std::move(parsed.config);
   return true;
+}
+
+bool load_config(const api_context& ctx, httplib::Response& res,
+                 app_call& call) {
+  return load_config(ctx, res, call.view.product_id, call.cfg);
 }
 
 /// Runs the checks of a `/devices/{identifier}/...` route.
@@ -146,26 +149,6 @@ json info_of(const device_view& v) {
           {"name", v.name},
           {"description", v.description},
           {"version", v.version}};
-}
-
-/// Rebuilds a Data message from stored objects.
-proto::data data_of(const std::vector<object_status>& objects) {
-  proto::data d;
-  for (const auto& o : objects) {
-    proto::sub_data sd;
-    sd.sub_device = o.part;
-    sd.property_no = o.no;
-    std::span<const std::uint8_t> bytes{
-      reinterpret_cast<const std::uint8_t*>(o.params.data()), o.params.size()};
-    for (std::size_t pos = 0; pos < bytes.size();) {
-      auto v = proto::decode_one(bytes, pos);
-      if (!v)
-        break;
-      sd.params.push_back(std::move(*v));
-    }
-    d.objects.push_back(std::move(sd));
-  }
-  return d;
 }
 
 void reply_status(httplib::Response& res, const app_call& call,
@@ -434,55 +417,26 @@ void list_commands(const api_context& ctx, const httplib::Request& req,
 
 // -- history ------------------------------------------------------------------
 
-std::uint64_t read_be(const std::string& in, std::size_t& pos, int n) {
-  std::uint64_t x = 0;
-  for (int i = 0; i < n && pos < in.size(); ++i)
-    x = (x << 8) | static_cast<unsigned char>(in[pos++]);
-  return x;
-}
-
 /// Decodes one stored history value into its JSON rendering.
 json history_entry(const registry::product_config& cfg,
                    const std::string& key_suffix, const std::string& value) {
   json out{{"cursor", key_suffix},
            {"server_ts_ms", std::stoll(key_suffix.substr(0, 16), nullptr, 16)}};
-  std::size_t pos = 1;
-  if (!value.empty() && value[0] == 's') {
-    std::vector<object_status> objects;
-    while (pos + 24 <= value.size()) {
-      object_status o;
-      o.part = static_cast<std::uint16_t>(read_be(value, pos, 2));
-      o.no = static_cast<std::uint16_t>(read_be(value, pos, 2));
-      o.device_ts = static_cast<std::int64_t>(read_be(value, pos, 8));
-      o.server_ts_ms = static_cast<std::int64_t>(read_be(value, pos, 8));
-      auto n = read_be(value, pos, 4);
-      o.params = value.substr(pos, n);
-      pos += n;
-      out["device_ts"] = o.device_ts;
-      objects.push_back(std::move(o));
-    }
-    auto mapped = registry::status_to_json(cfg, data_of(objects));
+  auto rec = decode_history(value);
+  if (!rec)
+    return out;
+  if (rec->is_status) {
+    if (!rec->objects.empty())
+      out["device_ts"] = rec->objects.back().device_ts;
+    auto mapped = objects_to_json(cfg, rec->objects);
     out["kind"] = "status";
     out["data"] = mapped ? *mapped : json::object();
     return out;
   }
-  proto::event e;
-  e.sub_device = static_cast<std::uint16_t>(read_be(value, pos, 2));
-  e.no = static_cast<std::uint16_t>(read_be(value, pos, 2));
-  e.priority = static_cast<std::uint16_t>(read_be(value, pos, 2));
-  out["device_ts"] = read_be(value, pos, 8);
-  std::span<const std::uint8_t> params{
-    reinterpret_cast<const std::uint8_t*>(value.data()) + pos,
-    value.size() - std::min(pos, value.size())};
-  for (std::size_t at = 0; at < params.size();) {
-    auto v = proto::decode_one(params, at);
-    if (!v)
-      break;
-    e.params.push_back(std::move(*v));
-  }
-  auto mapped = registry::event_to_json(cfg, e);
+  auto mapped = event_to_json(cfg, rec->event);
   out["kind"] = "event";
-  out["event"] = e.no;
+  out["event"] = rec->event.no;
+  out["device_ts"] = rec->event.device_ts;
   out["data"] = mapped ? *mapped : json::object();
   return out;
 }
@@ -594,6 +548,145 @@ void delete_device(const api_context& ctx, const httplib::Request& req,
   reply_code(res, 0, "");
 }
 
+// -- rules --------------------------------------------------------------------
+
+void reply_rule(httplib::Response& res, const std::string& stored) {
+  auto r = rules::rule_from_json(stored);
+  if (!r)
+    return reply_code(res, system_fault, "cannot read the rule");
+  reply_ok(res, rules::to_api_json(*r));
+}
+
+/// POST .../rules: validates everything pando-cloud did not (S2): trigger,
+/// target format, existence and domain, and the action against the
+/// target's product config.
+void post_rule(const api_context& ctx, const httplib::Request& req,
+               httplib::Response& res) {
+  app_call call;
+  json body;
+  if (!prepare(ctx, req, res, call, false, true)
+      || !parse_body(req, res, wrong_request_format, body))
+    return;
+  auto parsed = rules::parse_rule_request(body, call.cfg);
+  if (!parsed.error.empty())
+    return reply_code(res, wrong_request_format, parsed.error);
+  auto& r = parsed.r;
+  if (!check_domain(res, call, r.target_identifier))
+    return;
+  auto target = ask_device<device_view>(*ctx.sys, *ctx.router,
+                                        device_id_of(r.target_identifier),
+                                        ctx.timeout, caf::get_atom_v);
+  if (!target.first
+      || std::get<0>(*target.first).identifier != r.target_identifier)
+    return reply_code(res, device_not_found, "target device not found.");
+  registry::product_config target_cfg;
+  if (!load_config(ctx, res, std::get<0>(*target.first).product_id, target_cfg))
+    return;
+  if (auto err = rules::compile_action(r, target_cfg); !err.empty())
+    return reply_code(res, wrong_request_format, err);
+  r.app_id = call.app.value("id", std::int64_t{0});
+  auto out
+    = ask_device<std::string>(*ctx.sys, *ctx.router, call.id, ctx.timeout,
+                              rule_atom_v, caf::put_atom_v, rules::to_json(r));
+  if (!out.first)
+    return reply_code(res,
+                      out.second.code == errc::conflict ? wrong_request_format
+                                                        : system_fault,
+                      out.second.message);
+  reply_rule(res, std::get<0>(*out.first));
+}
+
+void list_rules(const api_context& ctx, const httplib::Request& req,
+                httplib::Response& res) {
+  app_call call;
+  if (!prepare(ctx, req, res, call, false, false))
+    return;
+  auto out = ask_device<std::vector<std::string>>(
+    *ctx.sys, *ctx.router, call.id, ctx.timeout, rule_atom_v, caf::get_atom_v);
+  if (!out.first)
+    return reply_code(res, system_fault, out.second.message);
+  auto items = json::array();
+  for (const auto& text : std::get<0>(*out.first))
+    if (auto r = rules::rule_from_json(text))
+      items.push_back(rules::to_api_json(*r));
+  reply_ok(res, items);
+}
+
+/// Reads the rule id of a `.../rules/{rule}` route.
+std::optional<std::uint64_t> rule_id(const httplib::Request& req) {
+  auto text = req.matches[2].str();
+  if (text.empty() || text.size() > 18
+      || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::stoull(text);
+}
+
+/// Answers a failed rule request: unknown rules are a wrong request.
+void reply_rule_error(httplib::Response& res, const ask_error& err,
+                      std::uint64_t id) {
+  if (err.code == errc::not_found)
+    return reply_code(res, wrong_request_format,
+                      "rule " + std::to_string(id) + " not found.");
+  reply_code(res, system_fault, err.message);
+}
+
+void get_rule(const api_context& ctx, const httplib::Request& req,
+              httplib::Response& res) {
+  app_call call;
+  if (!prepare(ctx, req, res, call, false, false))
+    return;
+  auto id = rule_id(req);
+  if (!id)
+    return reply_code(res, wrong_request_format, "rule id: a number");
+  auto out = ask_device<std::vector<std::string>>(
+    *ctx.sys, *ctx.router, call.id, ctx.timeout, rule_atom_v, caf::get_atom_v);
+  if (!out.first)
+    return reply_code(res, system_fault, out.second.message);
+  for (const auto& text : std::get<0>(*out.first))
+    if (auto r = rules::rule_from_json(text); r && r->id == *id)
+      return reply_ok(res, rules::to_api_json(*r));
+  reply_rule_error(res, {errc::not_found, {}}, *id);
+}
+
+/// PUT .../rules/{rule} with {"enabled": bool}.
+void put_rule(const api_context& ctx, const httplib::Request& req,
+              httplib::Response& res) {
+  app_call call;
+  json body;
+  if (!prepare(ctx, req, res, call, false, false)
+      || !parse_body(req, res, wrong_request_format, body))
+    return;
+  auto id = rule_id(req);
+  if (!id)
+    return reply_code(res, wrong_request_format, "rule id: a number");
+  if (!body.is_object() || body.size() != 1 || !body.contains("enabled")
+      || !body["enabled"].is_boolean())
+    return reply_code(res, wrong_request_format,
+                      "body: {\"enabled\": true|false}");
+  auto out = ask_device<std::string>(
+    *ctx.sys, *ctx.router, call.id, ctx.timeout, rule_atom_v,
+    caf::update_atom_v, *id, body["enabled"].get<bool>());
+  if (!out.first)
+    return reply_rule_error(res, out.second, *id);
+  reply_rule(res, std::get<0>(*out.first));
+}
+
+void delete_rule(const api_context& ctx, const httplib::Request& req,
+                 httplib::Response& res) {
+  app_call call;
+  if (!prepare(ctx, req, res, call, false, false))
+    return;
+  auto id = rule_id(req);
+  if (!id)
+    return reply_code(res, wrong_request_format, "rule id: a number");
+  auto out
+    = ask_device<caf::ok_atom>(*ctx.sys, *ctx.router, call.id, ctx.timeout,
+                               rule_atom_v, caf::delete_atom_v, *id);
+  if (!out.first)
+    return reply_rule_error(res, out.second, *id);
+  reply_code(res, 0, "");
+}
+
 } // namespace
 
 void add_app_api(server& srv, const api_context& ctx) {
@@ -622,6 +715,15 @@ void add_app_api(server& srv, const api_context& ctx) {
         list_commands);
   route("PUT", dev + "/info", "/application/v1/devices/{id}/info", update_info);
   route("DELETE", dev, "/application/v1/devices/{id}", delete_device);
+  route("POST", dev + "/rules", "/application/v1/devices/{id}/rules",
+        post_rule);
+  route("GET", dev + "/rules", "/application/v1/devices/{id}/rules",
+        list_rules);
+  const auto rule = dev + "/rules/([0-9]{1,18})";
+  route("GET", rule, "/application/v1/devices/{id}/rules/{rule}", get_rule);
+  route("PUT", rule, "/application/v1/devices/{id}/rules/{rule}", put_rule);
+  route("DELETE", rule, "/application/v1/devices/{id}/rules/{rule}",
+        delete_rule);
 }
 
 } // namespace pando::http
