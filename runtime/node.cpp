@@ -30,6 +30,7 @@
 #include "transports/http/api_context.hpp"
 #include "transports/http/server.hpp"
 #include "transports/mqtt/gateway.hpp"
+#include "transports/webhook/notifier.hpp"
 
 namespace pando::runtime {
 
@@ -171,6 +172,19 @@ rules_settings rules_config() {
   return rs;
 }
 
+notifier_settings notifier_config(const node_settings& s) {
+  notifier_settings ns;
+  auto& d = ns.delivery;
+  d.workers = s.webhooks.workers;
+  d.max_queue = s.webhooks.max_queue;
+  d.timeout = std::chrono::milliseconds{s.webhooks.timeout_ms};
+  d.max_attempts = s.webhooks.max_attempts;
+  d.tls_verify = s.webhooks.tls_verify;
+  d.ca_file = s.webhooks.ca_file;
+  d.user_agent = std::string{"pando/"} + pando::version;
+  return ns;
+}
+
 mqtt::gateway_settings mqtt_settings(const node_settings& s) {
   mqtt::gateway_settings gs;
   gs.host = s.mqtt.listen.host;
@@ -255,16 +269,21 @@ int run_node(const node_settings& s) {
   auto registry = spawn_registry(sys, s.security.key_secret, storage_actor);
   auto rules = spawn_rules_actor(sys, rules_config(), storage_actor, registry,
                                  &st.metrics);
+  auto webhooks_active = std::make_shared<std::atomic<bool>>(false);
+  auto notifier = spawn_notifier(sys, notifier_config(s), storage_actor,
+                                 registry, webhooks_active, st.metrics);
   auto devices = router_config(s);
   devices.device.rules = std::make_shared<caf::actor>(rules);
+  devices.device.notifier = std::make_shared<caf::actor>(notifier);
+  devices.device.webhooks_active = webhooks_active;
   auto router = spawn_router(sys, std::move(devices), storage_actor);
   caf::anon_send(rules, route_atom_v, router);
   auto stop_actors = [&] {
     caf::scoped_actor self{sys};
     // Users of the store first, the storage actor (which flushes) last.
-    for (const auto& a : {agent, registry, rules, router})
+    for (const auto& a : {agent, registry, rules, notifier, router})
       self->send_exit(a, caf::exit_reason::user_shutdown);
-    self->wait_for(agent, registry, rules, router);
+    self->wait_for(agent, registry, rules, notifier, router);
     self->send_exit(storage_actor, caf::exit_reason::user_shutdown);
     self->wait_for(storage_actor);
   };

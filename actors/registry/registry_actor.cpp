@@ -27,6 +27,8 @@ struct registry_state {
   /// kind -> id -> entity
   std::map<std::string, std::map<std::int64_t, json>> entities;
   std::map<std::string, std::int64_t> last_id;
+  /// Told (update) when an application changes.
+  std::vector<caf::actor> watchers;
 
   static inline const char* name = "pando.registry";
 };
@@ -174,14 +176,30 @@ caf::result<std::string> by_key(registry_actor* self, const std::string& kind,
   return i->second.dump();
 }
 
+/// Tells the watchers that an application may have changed (they re-read;
+/// a refused change costs them one needless read).
+void changed(registry_actor* self, const std::string& kind) {
+  if (kind != "application")
+    return;
+  for (const auto& w : self->state.watchers)
+    self->send(w, caf::update_atom_v);
+}
+
 caf::behavior running(registry_actor* self) {
   self->set_default_handler(caf::print_and_drop);
   return {
     [self](caf::put_atom, const std::string& kind, const std::string& body) {
+      changed(self, kind);
       return create(self, kind, body);
     },
     [self](caf::update_atom, const std::string& kind, std::int64_t id,
-           const std::string& body) { return update(self, kind, id, body); },
+           const std::string& body) {
+      changed(self, kind);
+      return update(self, kind, id, body);
+    },
+    [self](caf::join_atom, caf::actor& who) {
+      self->state.watchers.push_back(std::move(who));
+    },
     [self](caf::get_atom, const std::string& kind,
            std::int64_t id) -> caf::result<std::string> {
       auto found = find(self, kind, id);
@@ -202,9 +220,11 @@ caf::behavior running(registry_actor* self) {
       return by_key(self, kind, key);
     },
     [self](caf::delete_atom, const std::string& kind, std::int64_t id) {
+      changed(self, kind);
       return erase(self, kind, id);
     },
     [self](caf::reset_atom, const std::string& kind, std::int64_t id) {
+      changed(self, kind);
       return reset_key(self, kind, id);
     },
   };

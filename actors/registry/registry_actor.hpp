@@ -14,6 +14,9 @@
 //   (reset, kind, id)            -> entity     new key; the old one stops
 //   working (get, kind, key: string)     -> entity     lookup by key (product,
 //   application)
+//   (join, watcher: actor)       -> ()         the watcher receives (update)
+//                                              whenever an application
+//                                              changes
 // kind is "vendor", "product" or "application". Errors are `pando::errc`
 // with a message naming the offending field.
 

@@ -40,4 +40,11 @@ inline constexpr std::uint32_t block_cache_mb = 32;
 inline constexpr std::uint32_t history_retention_h = 30 * 24;
 } // namespace storage
 
+namespace webhooks {
+inline constexpr std::uint32_t workers = 4;
+inline constexpr std::uint32_t max_queue = 10'000;
+inline constexpr std::uint32_t timeout_ms = 5'000;
+inline constexpr std::uint32_t max_attempts = 5;
+} // namespace webhooks
+
 } // namespace pando::defaults

@@ -391,6 +391,34 @@ const std::vector<option>& options() {
      uint_value(
        [](s & x) -> auto& { return x.storage.history_retention_h; }, 0,
        876000)},
+    {"webhooks.workers", "count", std::to_string(d::webhooks::workers), false,
+     "Threads posting webhooks to application servers.",
+     uint_value(
+       [](s & x) -> auto& { return x.webhooks.workers; }, 1, 256)},
+    {"webhooks.max_queue", "count", std::to_string(d::webhooks::max_queue),
+     false,
+     "Webhook deliveries queued or waiting to retry; beyond it reports stay "
+     "in the outbox until there is room.",
+     uint_value(
+       [](s & x) -> auto& { return x.webhooks.max_queue; }, 1, 10000000)},
+    {"webhooks.timeout_ms", "milliseconds",
+     std::to_string(d::webhooks::timeout_ms), false,
+     "Connect, send and receive timeout of one webhook POST.",
+     uint_value(
+       [](s & x) -> auto& { return x.webhooks.timeout_ms; }, 100, 600000)},
+    {"webhooks.max_attempts", "count",
+     std::to_string(d::webhooks::max_attempts), false,
+     "Attempts per webhook (exponential backoff from 1 s, at most 60 s) "
+     "before it is dropped and counted as failed.",
+     uint_value(
+       [](s & x) -> auto& { return x.webhooks.max_attempts; }, 1, 100)},
+    {"webhooks.tls_verify", "bool", "true", false,
+     "Verify the certificates of https:// report URLs.",
+     bool_value([](s & x) -> auto& { return x.webhooks.tls_verify; })},
+    {"webhooks.ca_file", "path", "", false,
+     "PEM file of the CAs that sign report URL certificates (default: the "
+     "system's).",
+     string_value([](s & x) -> auto& { return x.webhooks.ca_file; })},
   };
   return xs;
 }

@@ -76,6 +76,14 @@ struct node_settings {
     std::uint32_t block_cache_mb = 0;
     std::uint32_t history_retention_h = 0;
   } storage;
+  struct {
+    std::uint32_t workers = 0;
+    std::uint32_t max_queue = 0;
+    std::uint32_t timeout_ms = 0;
+    std::uint32_t max_attempts = 0;
+    bool tls_verify = true;
+    std::string ca_file;
+  } webhooks;
 };
 
 /// One problem found in a configuration: the key and why it is wrong.

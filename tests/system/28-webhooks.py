@@ -1,0 +1,197 @@
+"""Webhooks (spec 6.3 with U1, U6, S6 and B10 fixed): a real HTTP server as
+the application server receives status reports and events of the devices in
+its application's domain, in pando-cloud's body with the device's timestamp
+(or the receive time), the App-Token header and an HMAC signature; an
+application outside the domain receives nothing; a failing server gets the
+delivery again (same X-Pando-Delivery); a hanging server never delays the
+devices' PUBACKs; reports survive a node restart in the outbox."""
+
+import hashlib
+import hmac
+import json
+import queue
+import struct
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import paho.mqtt.client as mqtt
+
+from pando_test import (Device, Node, admin, check, finish, free_port, make_product, metric,
+                        status_payload)
+
+
+class Hook:
+    """An application server: records each POST; `fail` answers 500 to the
+    next N requests, `hold` blocks requests until released."""
+
+    def __init__(self, port=0):
+        self.received = queue.Queue()
+        self.fail = 0
+        self.hold = threading.Event()
+        self.hold.set()
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                hook.hold.wait(30)
+                failing = hook.fail > 0
+                if failing:
+                    hook.fail -= 1
+                hook.received.put((self.path, dict(self.headers), body, failing))
+                self.send_response(500 if failing else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def next(self, timeout=10):
+        try:
+            return self.received.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def stop(self):
+        self.hold.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Client:
+    def __init__(self, dev):
+        self.connected = threading.Event()
+        self.client = mqtt.Client(client_id=dev.client_id, protocol=mqtt.MQTTv311)
+        self.client.username_pw_set(dev.client_id, dev.token)
+        self.client.on_connect = lambda c, u, f, rc: self.connected.set()
+        self.client.connect(dev.mqtt_host, dev.mqtt_port, keepalive=30)
+        self.client.loop_start()
+        assert self.connected.wait(10)
+
+    def publish(self, topic, payload):
+        info = self.client.publish(topic, payload, qos=1)
+        info.wait_for_publish(10)
+        return info.is_published()
+
+    def stop(self):
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def alarm(text=b"hot", ts=0):
+    return (bytes(1) + ts.to_bytes(8, "big") + bytes(16) + struct.pack(">HHHH", 1, 1, 0, 1)
+            + struct.pack(">HH", 12, len(text)) + text)
+
+
+def signature_ok(headers, body, token):
+    ts = headers.get("X-Pando-Timestamp", "")
+    want = "sha256=" + hmac.new(token.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(headers.get("X-Pando-Signature", ""), want)
+
+
+hook = Hook()
+node = Node("hooks", extra_sets={"webhooks.max_attempts": "20"})
+try:
+    node.start()
+    product = make_product(node)
+    other = make_product(node, name="other")
+    _, app = admin(node, "POST", "/admin/v1/applications",
+                   {"name": "hooked", "domain": "product/%d" % product["id"],
+                    "report_url": "http://127.0.0.1:%d/hook?app=1" % hook.port, "token": "tok-a"})
+    _, _ = admin(node, "POST", "/admin/v1/applications",
+                 {"name": "elsewhere", "domain": "product/%d" % other["id"],
+                  "report_url": "http://127.0.0.1:%d/other" % hook.port, "token": "tok-b"})
+    dev = Device(node, product["key"], "hook-1")
+    foreign = Device(node, other["key"], "hook-2")
+    # The registry tells the notifier about new applications; wait until it
+    # has read both (reports go to the outbox only while it knows of one).
+    deadline = time.time() + 10
+    while metric(node, "pando_webhook_applications") != 2 and time.time() < deadline:
+        time.sleep(0.02)
+    check(metric(node, "pando_webhook_applications") == 2, "the notifier knows both applications")
+    c = Client(dev)
+
+    # -- a status report ------------------------------------------------------
+    check(c.publish("s", status_payload(1)), "status report (a) acknowledged")
+    got = hook.next()
+    check(got is not None, "the application server received a webhook")
+    if got:
+        path, headers, body, _ = got
+        check(path == "/hook?app=1", "POSTed to the report_url with its query (%s)" % path)
+        check(body.startswith(b'{"tag":"status","identifier":'),
+              "fields in pando-cloud's order (%s)" % body[:40])
+        doc = json.loads(body)
+        check(doc == {"tag": "status", "identifier": dev.identifier, "timestamp": 1462000000000,
+                      "data": {"switch": [1]}},
+              "the body: tag, identifier, the device's timestamp, data by label (%s)" % doc)
+        check(headers.get("App-Token") == "tok-a", "App-Token header as pando-cloud")
+        check(headers.get("Content-Type") == "application/json", "Content-Type application/json")
+        check(signature_ok(headers, body, "tok-a"), "X-Pando-Signature is the HMAC-SHA256 of timestamp.body")
+        check(headers.get("X-Pando-Delivery"), "X-Pando-Delivery names the delivery")
+
+    # -- an event with timestamp 0 gets the receive time (B10) ----------------
+    before = int(time.time() * 1000)
+    check(c.publish("e", alarm(b"hot")), "event acknowledged")
+    after = int(time.time() * 1000)
+    got = hook.next()
+    check(got is not None, "the event reached the application server")
+    if got:
+        doc = json.loads(got[2])
+        check(doc["tag"] == "event" and doc["data"] == {"alarm": ["hot"]}, "event body (%s)" % doc)
+        check(before - 1000 <= doc["timestamp"] <= after + 1000,
+              "timestamp 0 from the device becomes the receive time in ms (%d)" % doc["timestamp"])
+
+    # -- the other application's domain does not cover dev; foreign's does ----
+    f = Client(foreign)
+    check(f.publish("s", status_payload(0)), "the foreign device reports")
+    got = hook.next()
+    check(got is not None and got[0] == "/other" and got[1].get("App-Token") == "tok-b",
+          "only the application covering the foreign device gets its report")
+    check(hook.next(timeout=0.5) is None, "and nobody else")
+    f.stop()
+
+    # -- retries: 500 then 200, same delivery id -------------------------------
+    hook.fail = 1
+    check(c.publish("s", status_payload(0)), "a report while the server fails")
+    first, second = hook.next(), hook.next()
+    check(first is not None and first[3], "the first attempt got 500")
+    check(second is not None and not second[3], "a retry followed and succeeded")
+    if first and second:
+        check(first[1]["X-Pando-Delivery"] == second[1]["X-Pando-Delivery"],
+              "the retry carries the same X-Pando-Delivery")
+        check(json.loads(second[2])["data"] == {"switch": [0]}, "with the same body")
+
+    # -- a hanging server never delays the device -----------------------------
+    hook.hold.clear()
+    t0 = time.time()
+    acked = all(c.publish("s", status_payload(i % 2)) for i in range(20))
+    check(acked, "20 reports acknowledged while the application server hangs")
+    hook.hold.set()
+    arrived = 0
+    while arrived < 20 and hook.next() is not None:
+        arrived += 1
+    check(arrived == 20, "all 20 webhooks arrived once the server answered (%d)" % arrived)
+
+    check(metric(node, "pando_webhook_deliveries_total", {"result": "ok"}) >= 24,
+          "pando_webhook_deliveries_total counts the deliveries")
+
+    # -- the outbox survives a restart ----------------------------------------
+    port = hook.port
+    hook.stop()
+    check(c.publish("e", alarm(b"late")), "an event while the application server is down")
+    c.stop()
+    node.stop()
+    hook = Hook(port)
+    node.start()
+    got = hook.next(timeout=20)
+    check(got is not None and json.loads(got[2])["data"] == {"alarm": ["late"]},
+          "after the restart the event stored in the outbox is delivered")
+finally:
+    node.cleanup()
+    hook.stop()
+finish()
