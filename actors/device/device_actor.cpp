@@ -39,7 +39,7 @@ struct device_state {
   device_id id;
   device_env env;
   caf::actor storage;
-  std::string prefix; ///< "<16 hex digits>/": every key of this device
+  std::string prefix; ///< device_key_prefix: every key of this device
   bool registered = false;
   device_record rec;
   device_token token;
@@ -1030,7 +1030,7 @@ caf::behavior device_impl(device_actor* self, device_id id, device_env env,
   st.id = id;
   st.env = std::move(env);
   st.storage = std::move(storage);
-  st.prefix = to_hex16(id.value) + "/";
+  st.prefix = device_key_prefix(id, st.env.shards);
   self->attach_functor([self](const caf::error& reason) {
     if (reason && reason != caf::exit_reason::user_shutdown)
       spdlog::warn("device {} stopped: {}", self->state.id.to_hex(),

@@ -67,6 +67,8 @@ namespace pando {
 struct device_env {
   /// AES key of pando's key format (security.key_secret).
   std::string key_secret;
+  /// Shards of the cluster (cluster.shards): part of every record's key.
+  std::uint32_t shards = 1024;
   /// Lifetime of an access token, extended by each use.
   std::int64_t token_ttl_ms = 2 * 3600 * 1000;
   /// A device actor without a session exits after this much idle time.

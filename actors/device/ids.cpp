@@ -60,4 +60,25 @@ shard_id shard_of(device_id id, std::uint32_t shards) {
   return shard_id{static_cast<std::uint32_t>(mix(id.value) % shards)};
 }
 
+namespace {
+
+std::string hex_digits(std::uint64_t x, int digits) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(static_cast<std::size_t>(digits), '0');
+  for (int i = digits - 1; i >= 0; --i, x >>= 4)
+    out[static_cast<std::size_t>(i)] = hex[x & 0xf];
+  return out;
+}
+
+} // namespace
+
+std::string shard_key_prefix(shard_id shard) {
+  return hex_digits(shard.value, 4) + "/";
+}
+
+std::string device_key_prefix(device_id id, std::uint32_t shards) {
+  return shard_key_prefix(shard_of(id, shards)) + hex_digits(id.value, 16)
+         + "/";
+}
+
 } // namespace pando

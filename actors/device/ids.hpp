@@ -54,6 +54,16 @@ typename Inspector::result_type inspect(Inspector& f, shard_id& x) {
 /// Returns the shard of `id` among `shards` shards.
 shard_id shard_of(device_id id, std::uint32_t shards);
 
+/// Returns "<shard as 4 hex digits>/": every stored record of a device
+/// starts with its shard's prefix, so that a shard moves or replicates as
+/// one key range.
+std::string shard_key_prefix(shard_id shard);
+
+/// Returns "<shard as 4 hex digits>/<id as 16 hex digits>/": the prefix of
+/// every stored record of device `id` (columns devices, history, commands,
+/// rules).
+std::string device_key_prefix(device_id id, std::uint32_t shards);
+
 } // namespace pando
 
 template<>

@@ -39,6 +39,7 @@ caf::actor activate(router_actor* self, device_id id) {
 caf::behavior router_impl(router_actor* self, router_settings settings,
                           caf::actor storage) {
   self->state.settings = std::move(settings);
+  self->state.settings.device.shards = self->state.settings.shards;
   self->state.storage = std::move(storage);
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     // A device actor that passivated or failed is forgotten and reactivated

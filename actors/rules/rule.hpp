@@ -19,8 +19,8 @@
 
 namespace pando::rules {
 
-/// A stored rule. Stored as JSON in column `rules` under
-/// `<owner id hex16>/<rule id hex16>`.
+/// A stored rule. Stored as JSON in column `rules` under the owner's
+/// `device_key_prefix` followed by the rule id (16 hex digits).
 struct rule {
   std::uint64_t id = 0; ///< per owner device, from 1
   std::string type;     ///< "timer" or "ifttt"
@@ -83,7 +83,7 @@ std::string compile_action(rule& r, const registry::product_config& target_cfg);
 void stamp_timestamp(std::string& payload, std::uint64_t unix_seconds);
 
 /// Returns the storage key of rule `id` of the device whose key prefix is
-/// `owner_prefix` ("<16 hex>/").
+/// `owner_prefix` (see `device_key_prefix`).
 std::string rule_key(const std::string& owner_prefix, std::uint64_t id);
 
 } // namespace pando::rules

@@ -174,7 +174,7 @@ void schedule(rules_actor* self, device_id owner, rules::rule r) {
   update_gauge(self);
 }
 
-/// Reads every stored rule at start (key: "<owner hex16>/<id hex16>").
+/// Reads every stored rule at start (key: device_key_prefix + id hex16).
 void load(rules_actor* self) {
   self
     ->request(self->state.storage, caf::infinite, scan_atom_v,
@@ -183,7 +183,7 @@ void load(rules_actor* self) {
       [self](const std::vector<std::string>& keys,
              const std::vector<std::string>& values) {
         for (std::size_t i = 0; i < keys.size(); ++i) {
-          auto owner = device_id::from_hex(keys[i].substr(0, 16));
+          auto owner = device_id::from_hex(keys[i].substr(5, 16));
           auto r = rules::rule_from_json(values[i]);
           if (owner && r)
             schedule(self, *owner, std::move(*r));

@@ -146,12 +146,13 @@ TEST_CASE_FIXTURE(rules_fixture, "a timer rule fires at its minute") {
 }
 
 TEST_CASE_FIXTURE(rules_fixture, "stored timer rules are scheduled at start") {
-  store->put(storage::column::rules, to_hex16(owner.value) + "/" + to_hex16(3),
+  store->put(storage::column::rules,
+             device_key_prefix(owner, 1024) + to_hex16(3),
              rules::to_json(timer(3, "*/2 * * * *")));
   auto off = timer(4, "* * * * *");
   off.enabled = false;
-  store->put(storage::column::rules, to_hex16(owner.value) + "/" + to_hex16(4),
-             rules::to_json(off));
+  store->put(storage::column::rules,
+             device_key_prefix(owner, 1024) + to_hex16(4), rules::to_json(off));
   start();
   CHECK(scheduled() == 1); // the disabled rule waits
   pass(90s);               // 12:02:00

@@ -494,14 +494,14 @@ void history(const api_context& ctx, const httplib::Request& req,
   auto& [keys, values] = *out.first;
   auto entries = json::array();
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    auto suffix = keys[i].substr(keys[i].find('/') + 1);
+    auto suffix = keys[i].substr(keys[i].rfind('/') + 1);
     auto entry = history_entry(call.cfg, suffix, values[i]);
     if (kind.empty() || entry["kind"] == kind)
       entries.push_back(std::move(entry));
   }
   json next = nullptr;
   if (keys.size() == static_cast<std::size_t>(limit))
-    next = keys.back().substr(keys.back().find('/') + 1);
+    next = keys.back().substr(keys.back().rfind('/') + 1);
   reply_ok(res, {{"entries", std::move(entries)}, {"next", next}});
 }
 
