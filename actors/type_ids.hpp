@@ -8,11 +8,17 @@
 #include <caf/error.hpp>
 #include <caf/type_id.hpp>
 
+#include <string>
+#include <vector>
+
 #include "actors/device/command_record.hpp"
 #include "actors/device/ids.hpp"
 #include "actors/device/messages.hpp"
 #include "actors/errc.hpp"
+#include "actors/node/cluster_view.hpp"
 #include "actors/node/node_info.hpp"
+#include "actors/node/node_stats.hpp"
+#include "storage/kv_store.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(pando, caf::first_custom_type_id)
 
@@ -22,6 +28,7 @@ CAF_ADD_TYPE_ID(pando, (pando::shard_id))
 CAF_ADD_TYPE_ID(pando, (pando::registration_request))
 CAF_ADD_TYPE_ID(pando, (pando::registration_reply))
 CAF_ADD_TYPE_ID(pando, (pando::login_reply))
+CAF_ADD_TYPE_ID(pando, (pando::auth_reply))
 CAF_ADD_TYPE_ID(pando, (pando::object_status))
 CAF_ADD_TYPE_ID(pando, (pando::device_view))
 CAF_ADD_TYPE_ID(pando, (pando::downstream))
@@ -30,6 +37,18 @@ CAF_ADD_TYPE_ID(pando, (pando::event_report))
 CAF_ADD_TYPE_ID(pando, (pando::command_status))
 CAF_ADD_TYPE_ID(pando, (pando::desired_object))
 CAF_ADD_TYPE_ID(pando, (pando::desired_view))
+CAF_ADD_TYPE_ID(pando, (pando::member))
+CAF_ADD_TYPE_ID(pando, (pando::cluster_view))
+CAF_ADD_TYPE_ID(pando, (pando::node_stats))
+CAF_ADD_TYPE_ID(pando, (std::vector<pando::node_stats>))
+CAF_ADD_TYPE_ID(pando, (pando::shard_location))
+CAF_ADD_TYPE_ID(pando, (std::vector<std::string>))
+CAF_ADD_TYPE_ID(pando, (pando::storage::write_batch))
+CAF_ADD_TYPE_ID(pando, (pando::storage::write_batch::op))
+CAF_ADD_TYPE_ID(pando, (std::vector<pando::storage::write_batch::op>))
+CAF_ADD_TYPE_ID(pando, (std::vector<pando::object_status>))
+CAF_ADD_TYPE_ID(pando, (std::vector<pando::command_status>))
+CAF_ADD_TYPE_ID(pando, (std::vector<pando::desired_object>))
 
 CAF_ADD_ATOM(pando, pando, register_atom, "register")
 CAF_ADD_ATOM(pando, pando, login_atom, "login")
@@ -49,6 +68,11 @@ CAF_ADD_ATOM(pando, pando, rule_atom, "rule")
 CAF_ADD_ATOM(pando, pando, fire_atom, "fire")
 CAF_ADD_ATOM(pando, pando, fired_atom, "fired")
 CAF_ADD_ATOM(pando, pando, notify_atom, "notify")
+CAF_ADD_ATOM(pando, pando, view_atom, "view")
+CAF_ADD_ATOM(pando, pando, nodes_atom, "nodes")
+CAF_ADD_ATOM(pando, pando, locate_atom, "locate")
+CAF_ADD_ATOM(pando, pando, member_atom, "member")
+CAF_ADD_ATOM(pando, pando, registry_atom, "registry")
 
 CAF_END_TYPE_ID_BLOCK(pando)
 

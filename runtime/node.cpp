@@ -157,12 +157,45 @@ http::server_settings http_settings(const node_settings& s) {
 router_settings router_config(const node_settings& s) {
   router_settings rs;
   rs.shards = s.cluster.shards;
+  rs.node_name = s.node.name;
   rs.device.key_secret = s.security.key_secret;
   rs.device.now_ms = now_ms;
   rs.device.history_retention_ms
     = std::int64_t{s.storage.history_retention_h} * 3600 * 1000;
   rs.device.session_expiry_ms = std::int64_t{s.mqtt.session_expiry_s} * 1000;
   return rs;
+}
+
+/// The node's load for pando-ctl, from the metrics the gateways keep.
+node_load sample_load(node_state& st) {
+  auto& m = st.metrics;
+  node_load out;
+  out.connections = static_cast<std::uint64_t>(std::max<std::int64_t>(
+    0,
+    m.get_gauge("pando_mqtt_connections", "Open MQTT connections.").value()));
+  out.messages_in = m.get_counter("pando_mqtt_publishes_received_total",
+                                  "PUBLISH packets received.")
+                      .value();
+  out.messages_out
+    = m.get_counter("pando_mqtt_publishes_sent_total", "PUBLISH packets sent.")
+        .value();
+  out.resident_bytes = static_cast<std::uint64_t>(resident_bytes());
+  return out;
+}
+
+agent_settings agent_config(const node_settings& s, node_state& st) {
+  agent_settings as;
+  as.info = st.info;
+  as.self.name = s.node.name;
+  as.self.cluster_address = s.cluster.listen.to_string();
+  as.self.mqtt_address = s.mqtt.advertise;
+  as.self.http_address = s.http.advertise;
+  for (const auto& seed : s.cluster.seeds)
+    as.seeds.push_back(seed.to_string());
+  as.shards = s.cluster.shards;
+  as.replication_factor = s.cluster.replication_factor;
+  as.load = [&st] { return sample_load(st); };
+  return as;
 }
 
 rules_settings rules_config() {
@@ -205,9 +238,11 @@ mqtt::gateway_settings mqtt_settings(const node_settings& s) {
 
 http::api_context api_context(const node_settings& s, caf::actor_system& sys,
                               const caf::actor& router,
-                              const caf::actor& registry) {
+                              const caf::actor& registry,
+                              const caf::actor& agent) {
   http::api_context ctx;
   ctx.sys = &sys;
+  ctx.agent = std::make_shared<caf::actor>(agent);
   ctx.router = std::make_shared<caf::actor>(router);
   ctx.registry = std::make_shared<caf::actor>(registry);
   ctx.node_name = s.node.name;
@@ -265,7 +300,6 @@ int run_node(const node_settings& s) {
   caf::actor_system sys{cfg};
   st.sys = &sys;
   auto storage_actor = spawn_storage_actor(sys, st.store, true, s.storage.sync);
-  auto agent = spawn_node_agent(sys, st.info);
   auto registry = spawn_registry(sys, s.security.key_secret, storage_actor);
   auto rules = spawn_rules_actor(sys, rules_config(), storage_actor, registry,
                                  &st.metrics);
@@ -278,6 +312,7 @@ int run_node(const node_settings& s) {
   devices.device.webhooks_active = webhooks_active;
   auto router = spawn_router(sys, std::move(devices), storage_actor);
   caf::anon_send(rules, route_atom_v, router);
+  auto agent = spawn_node_agent(sys, agent_config(s, st), router, registry);
   auto stop_actors = [&] {
     caf::scoped_actor self{sys};
     // Users of the store first, the storage actor (which flushes) last.
@@ -304,7 +339,7 @@ int run_node(const node_settings& s) {
   }
   http::server http{http_settings(s), st.metrics};
   register_routes(st, http);
-  auto api = api_context(s, sys, router, registry);
+  auto api = api_context(s, sys, router, registry, agent);
   http::add_device_api(http, api);
   http::add_admin_api(http, api);
   http::add_app_api(http, api);

@@ -29,6 +29,10 @@ struct registry_state {
   std::map<std::string, std::int64_t> last_id;
   /// Told (update) when an application changes.
   std::vector<caf::actor> watchers;
+  /// In a cluster: the leader's registry (null: this one leads) and, when
+  /// leading, the other members' registries, which confirm every write.
+  caf::actor leader;
+  std::vector<caf::actor> followers;
 
   static inline const char* name = "pando.registry";
 };
@@ -59,6 +63,45 @@ caf::expected<std::map<std::int64_t, json>*> table(registry_actor* self,
   return &self->state.entities[kind];
 }
 
+/// Writes `batch` here and on every follower, then answers with `done()`.
+/// A follower that does not confirm in time re-reads everything from the
+/// leader when it is told about a view again.
+template<class T, class F>
+caf::result<T> commit(registry_actor* self, storage::write_batch batch,
+                      F done) {
+  auto& st = self->state;
+  if (st.followers.empty())
+    return write_then<T>(self, st.storage, std::move(batch), std::move(done));
+  auto rp = self->make_response_promise<T>();
+  auto left = std::make_shared<std::size_t>(st.followers.size() + 1);
+  auto failed = std::make_shared<caf::error>();
+  auto finish = [rp, left, failed, done]() mutable {
+    if (--*left > 0)
+      return;
+    if (*failed)
+      rp.deliver(caf::make_error(errc::storage_failure, to_string(*failed)));
+    else
+      rp.deliver(done());
+  };
+  self->request(st.storage, caf::infinite, caf::put_atom_v, batch)
+    .then([finish](caf::ok_atom) mutable { finish(); },
+          [finish, failed](caf::error& err) mutable {
+            *failed = std::move(err);
+            finish();
+          });
+  for (const auto& f : st.followers)
+    self
+      ->request(f, std::chrono::seconds{5}, registry_atom_v, caf::put_atom_v,
+                batch)
+      .then([finish](caf::ok_atom) mutable { finish(); },
+            [finish](caf::error& err) mutable {
+              spdlog::warn("registry: a follower did not confirm: {}",
+                           to_string(err));
+              finish();
+            });
+  return rp;
+}
+
 /// Persists `entity` (and the id counter) and answers with it.
 caf::result<std::string> save(registry_actor* self, const std::string& kind,
                               const json& entity) {
@@ -69,8 +112,7 @@ caf::result<std::string> save(registry_actor* self, const std::string& kind,
   batch.put(column::registry, "seq/" + kind,
             std::to_string(self->state.last_id[kind]));
   auto text = entity.dump();
-  return write_then<std::string>(self, self->state.storage, std::move(batch),
-                                 [text] { return text; });
+  return commit<std::string>(self, std::move(batch), [text] { return text; });
 }
 
 caf::result<std::string> create(registry_actor* self, const std::string& kind,
@@ -157,8 +199,8 @@ caf::result<caf::ok_atom> erase(registry_actor* self, const std::string& kind,
                 kind + " " + std::to_string(id) + " does not exist");
   storage::write_batch batch;
   batch.erase(column::registry, entity_key(kind, id));
-  return write_then<caf::ok_atom>(self, self->state.storage, std::move(batch),
-                                  [] { return caf::ok_atom_v; });
+  return commit<caf::ok_atom>(self, std::move(batch),
+                              [] { return caf::ok_atom_v; });
 }
 
 caf::result<std::string> by_key(registry_actor* self, const std::string& kind,
@@ -185,17 +227,127 @@ void changed(registry_actor* self, const std::string& kind) {
     self->send(w, caf::update_atom_v);
 }
 
+void load(registry_actor* self, const std::vector<std::string>& keys,
+          const std::vector<std::string>& values);
+
+/// Applies a batch the leader wrote to this follower's memory; the caller
+/// writes it to the store.
+void apply(registry_actor* self, const storage::write_batch& batch) {
+  auto& st = self->state;
+  std::vector<std::string> keys, values;
+  for (const auto& op : batch.ops()) {
+    if (op.col != column::registry)
+      continue;
+    auto kind = op.key.substr(0, op.key.find('/'));
+    if (op.kind == storage::write_batch::op_kind::put) {
+      keys.push_back(op.key);
+      values.push_back(op.value);
+    } else if (op.kind == storage::write_batch::op_kind::erase) {
+      if (registry::is_entity_kind(kind))
+        st.entities[kind].erase(
+          std::stoll(op.key.substr(kind.size() + 1), nullptr, 16));
+    } else {
+      st.entities.clear(); // a full copy follows in the same batch
+      st.last_id.clear();
+    }
+    changed(self, kind.empty() ? "application" : kind);
+  }
+  load(self, keys, values);
+}
+
+/// Sends the same request to the leader and relays its answer.
+template<class T, class... Ts>
+caf::result<T> to_leader(registry_actor* self, Ts&&... xs) {
+  auto rp = self->make_response_promise<T>();
+  self
+    ->request(self->state.leader, std::chrono::seconds{10},
+              std::forward<Ts>(xs)...)
+    .then([rp](T& x) mutable { rp.deliver(std::move(x)); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+/// A follower replaces its registry with the leader's.
+void sync_from(registry_actor* self, const caf::actor& leader) {
+  self
+    ->request(leader, std::chrono::seconds{10}, registry_atom_v,
+              caf::get_atom_v)
+    .then(
+      [self](const std::vector<std::string>& keys,
+             const std::vector<std::string>& values) {
+        storage::write_batch batch;
+        batch.erase_range(column::registry, "", "~");
+        for (std::size_t i = 0; i < keys.size(); ++i)
+          batch.put(column::registry, keys[i], values[i]);
+        apply(self, batch);
+        self
+          ->request(self->state.storage, caf::infinite, caf::put_atom_v,
+                    std::move(batch))
+          .then([](caf::ok_atom) {},
+                [](caf::error& err) {
+                  spdlog::error("registry: cannot store the leader's records: "
+                                "{}",
+                                to_string(err));
+                });
+        spdlog::info("registry: copied {} records from the leader",
+                     keys.size());
+      },
+      [](caf::error& err) {
+        spdlog::warn("registry: cannot copy the leader's records: {}",
+                     to_string(err));
+      });
+}
+
+/// Every record, as the leader hands them to a follower.
+std::pair<std::vector<std::string>, std::vector<std::string>>
+records(registry_actor* self) {
+  std::pair<std::vector<std::string>, std::vector<std::string>> out;
+  for (const auto& [kind, tbl] : self->state.entities)
+    for (const auto& [id, e] : tbl) {
+      out.first.push_back(entity_key(kind, id));
+      out.second.push_back(e.dump());
+    }
+  for (const auto& [kind, last] : self->state.last_id) {
+    out.first.push_back("seq/" + kind);
+    out.second.push_back(std::to_string(last));
+  }
+  return out;
+}
+
 caf::behavior running(registry_actor* self) {
   self->set_default_handler(caf::print_and_drop);
   return {
-    [self](caf::put_atom, const std::string& kind, const std::string& body) {
+    [self](caf::put_atom, const std::string& kind,
+           const std::string& body) -> caf::result<std::string> {
+      if (auto& leader = self->state.leader)
+        return to_leader<std::string>(self, caf::put_atom_v, kind, body);
       changed(self, kind);
       return create(self, kind, body);
     },
     [self](caf::update_atom, const std::string& kind, std::int64_t id,
-           const std::string& body) {
+           const std::string& body) -> caf::result<std::string> {
+      if (auto& leader = self->state.leader)
+        return to_leader<std::string>(self, caf::update_atom_v, kind, id, body);
       changed(self, kind);
       return update(self, kind, id, body);
+    },
+    [self](registry_atom, caf::actor& leader,
+           std::vector<caf::actor>& followers) {
+      auto& st = self->state;
+      st.leader = std::move(leader);
+      st.followers = std::move(followers);
+      if (st.leader)
+        sync_from(self, st.leader);
+    },
+    [self](registry_atom, caf::put_atom, storage::write_batch& batch) {
+      apply(self, batch);
+      return write_then<caf::ok_atom>(self, self->state.storage,
+                                      std::move(batch),
+                                      [] { return caf::ok_atom_v; });
+    },
+    [self](registry_atom, caf::get_atom) {
+      auto [keys, values] = records(self);
+      return caf::make_message(std::move(keys), std::move(values));
     },
     [self](caf::join_atom, caf::actor& who) {
       self->state.watchers.push_back(std::move(who));
@@ -219,11 +371,17 @@ caf::behavior running(registry_actor* self) {
     [self](caf::get_atom, const std::string& kind, const std::string& key) {
       return by_key(self, kind, key);
     },
-    [self](caf::delete_atom, const std::string& kind, std::int64_t id) {
+    [self](caf::delete_atom, const std::string& kind,
+           std::int64_t id) -> caf::result<caf::ok_atom> {
+      if (auto& leader = self->state.leader)
+        return to_leader<caf::ok_atom>(self, caf::delete_atom_v, kind, id);
       changed(self, kind);
       return erase(self, kind, id);
     },
-    [self](caf::reset_atom, const std::string& kind, std::int64_t id) {
+    [self](caf::reset_atom, const std::string& kind,
+           std::int64_t id) -> caf::result<std::string> {
+      if (auto& leader = self->state.leader)
+        return to_leader<std::string>(self, caf::reset_atom_v, kind, id);
       changed(self, kind);
       return reset_key(self, kind, id);
     },

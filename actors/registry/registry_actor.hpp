@@ -17,6 +17,13 @@
 //   (join, watcher: actor)       -> ()         the watcher receives (update)
 //                                              whenever an application
 //                                              changes
+//   (registry, leader, [followers])            in a cluster: writes go to the
+//                                              leader (null: this one), which
+//                                              confirms each with every
+//                                              follower; a follower copies
+//                                              the leader's records
+//   (registry, put, write_batch) -> ok         a follower applies a write
+//   (registry, get)              -> (keys, values)  every record (leader)
 // kind is "vendor", "product" or "application". Errors are `pando::errc`
 // with a message naming the offending field.
 

@@ -1,17 +1,465 @@
 #include "runtime/cluster/node_agent.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/type_ids.hpp"
+#include "runtime/cluster/shard_table.hpp"
 
 namespace pando::runtime {
 
-caf::actor spawn_node_agent(caf::actor_system& sys, node_info info) {
-  return sys.spawn([info](caf::event_based_actor*) -> caf::behavior {
-    return {
-      [info](caf::get_atom) { return info; },
-    };
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+/// Another node's agent, once connected.
+struct peer {
+  caf::actor agent;
+  caf::actor router;
+  caf::actor registry;
+  member self;            ///< as it describes itself
+  cluster_view view;      ///< its view when it answered
+  bool described = false; ///< `self`, `router` and `view` arrived
+};
+
+struct agent_state {
+  agent_settings cfg;
+  caf::actor router;
+  caf::actor registry;
+  cluster_view view;
+  /// What the registry was last told: its leader, followers and epoch.
+  caf::actor registry_leader;
+  std::vector<caf::actor> registry_followers;
+  std::uint64_t registry_epoch = 0;
+  bool joined = false;
+  caf::actor controller; ///< when this node hosts it
+  steady::time_point started = steady::now();
+  std::map<std::string, peer> peers; ///< by cluster address
+  std::set<std::string> connecting;  ///< addresses being connected
+  /// Load samples for the message rates.
+  node_load last_load;
+  node_load prev_load;
+  double sample_span_s = 1;
+
+  static inline const char* name = "pando.node_agent";
+};
+
+using agent_actor = caf::stateful_actor<agent_state>;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+const peer* peer_named(const agent_state& st, const std::string& name) {
+  for (const auto& [addr, p] : st.peers)
+    if (p.described && p.self.name == name)
+      return &p;
+  return nullptr;
+}
+
+/// Names of the members this node reaches (itself included).
+std::vector<std::string> reachable(const agent_state& st) {
+  std::vector<std::string> out{st.cfg.self.name};
+  for (const auto& [addr, p] : st.peers)
+    if (p.described)
+      out.push_back(p.self.name);
+  return out;
+}
+
+/// Tells the registry which registry leads (the controller's node's) and,
+/// when it leads, which ones follow; a follower re-reads the leader's
+/// records on every change.
+void tell_registry(agent_actor* self) {
+  auto& st = self->state;
+  auto leader_name = controller_of(st.view);
+  caf::actor leader;
+  std::vector<caf::actor> followers;
+  if (leader_name == st.cfg.self.name) {
+    for (const auto& m : st.view.members)
+      if (m.up && m.name != st.cfg.self.name)
+        if (const auto* p = peer_named(st, m.name); p && p->registry)
+          followers.push_back(p->registry);
+  } else if (const auto* p = peer_named(st, leader_name)) {
+    leader = p->registry;
+  } else {
+    return; // not connected to the leader yet
+  }
+  if (leader == st.registry_leader && followers == st.registry_followers
+      && st.view.epoch == st.registry_epoch)
+    return;
+  st.registry_leader = leader;
+  st.registry_followers = followers;
+  st.registry_epoch = st.view.epoch;
+  self->send(st.registry, registry_atom_v, std::move(leader),
+             std::move(followers));
+}
+
+/// Hands the current view to the router, with the members' routers.
+void tell_router(agent_actor* self) {
+  auto& st = self->state;
+  if (st.view.epoch == 0)
+    return;
+  tell_registry(self);
+  std::vector<caf::actor> routers;
+  for (const auto& m : st.view.members) {
+    const auto* p = peer_named(st, m.name);
+    routers.push_back(p != nullptr ? p->router : caf::actor{});
+  }
+  auto quorum = has_majority(st.view, reachable(st));
+  self->send(st.router, view_atom_v, st.view, routers, quorum);
+}
+
+void connect(agent_actor* self, const std::string& address);
+
+/// Asks a connected peer who it is, where its router is and what it knows.
+void describe(agent_actor* self, const std::string& address) {
+  auto agent = self->state.peers[address].agent;
+  auto timeout = std::chrono::seconds{5};
+  auto lost = [address](caf::error& err) {
+    spdlog::debug("cluster: {} did not describe itself: {}", address,
+                  to_string(err));
+  };
+  self->request(agent, timeout, member_atom_v)
+    .then(
+      [self, address, agent, timeout, lost](member& m) {
+        self->request(agent, timeout, caf::get_atom_v, route_atom_v)
+          .then(
+            [self, address, agent, timeout, lost, m](caf::actor& router) {
+              self->request(agent, timeout, caf::get_atom_v, registry_atom_v)
+                .then(
+                  [self, address, agent, timeout, lost, m,
+                   router](caf::actor& registry) {
+                    self->request(agent, timeout, caf::get_atom_v, view_atom_v)
+                      .then(
+                        [self, address, m, router, registry](cluster_view& v) {
+                          auto it = self->state.peers.find(address);
+                          if (it == self->state.peers.end())
+                            return;
+                          auto& p = it->second;
+                          p.self = m;
+                          p.router = router;
+                          p.registry = registry;
+                          p.view = std::move(v);
+                          p.described = true;
+                          tell_router(self);
+                        },
+                        lost);
+                  },
+                  lost);
+            },
+            lost);
+      },
+      lost);
+}
+
+/// Connects to the agent at `address` without blocking the agent: a
+/// detached helper makes the (blocking) middleman call.
+void connect(agent_actor* self, const std::string& address) {
+  auto& st = self->state;
+  if (address == st.cfg.self.cluster_address || st.peers.count(address) > 0
+      || !st.connecting.insert(address).second)
+    return;
+  auto me = caf::actor_cast<caf::actor>(self);
+  self->system().spawn<caf::detached>([me, address](caf::event_based_actor* w) {
+    auto colon = address.rfind(':');
+    auto host = address.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[')
+      host = host.substr(1, host.size() - 2);
+    auto port
+      = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
+    auto agent = w->system().middleman().remote_actor(host, port);
+    if (agent)
+      w->send(me, member_atom_v, address, *agent);
+    else
+      w->send(me, member_atom_v, address, agent.error());
   });
+}
+
+void on_connected(agent_actor* self, const std::string& address,
+                  caf::actor agent) {
+  auto& st = self->state;
+  st.connecting.erase(address);
+  self->monitor(agent);
+  st.peers[address].agent = std::move(agent);
+  describe(self, address);
+}
+
+/// Takes over as controller when the controller's node is lost and this
+/// node is the oldest member left with a majority of the last view.
+void maybe_take_over(agent_actor* self) {
+  auto& st = self->state;
+  if (st.controller || st.view.epoch == 0)
+    return;
+  auto alive = reachable(st);
+  if (std::find(alive.begin(), alive.end(), controller_of(st.view))
+      != alive.end())
+    return;
+  auto next = st.view;
+  for (const auto& m : st.view.members)
+    if (m.up && std::find(alive.begin(), alive.end(), m.name) == alive.end())
+      next = apply_down(next, m.name);
+  if (controller_of(next) != st.cfg.self.name || !has_majority(st.view, alive))
+    return;
+  spdlog::warn("cluster: taking over as controller (epoch {})", st.view.epoch);
+  std::map<std::string, caf::actor> agents{
+    {st.cfg.self.name, caf::actor_cast<caf::actor>(self)}};
+  for (const auto& [addr, p] : st.peers)
+    if (p.described)
+      agents[p.self.name] = p.agent;
+  st.controller = spawn_controller(self->system(), st.cfg.controller,
+                                   std::move(next), std::move(agents));
+  self->link_to(st.controller);
+}
+
+void on_down(agent_actor* self, const caf::actor_addr& who) {
+  auto& st = self->state;
+  for (auto i = st.peers.begin(); i != st.peers.end(); ++i)
+    if (i->second.agent.address() == who) {
+      spdlog::warn("cluster: lost {} ({})",
+                   i->second.described ? i->second.self.name : "?", i->first);
+      st.peers.erase(i);
+      break;
+    }
+  tell_router(self);
+  maybe_take_over(self);
+}
+
+/// Forms a new cluster with this node and the seeds it reaches.
+void form(agent_actor* self) {
+  auto& st = self->state;
+  std::vector<member> members{st.cfg.self};
+  for (const auto& [addr, p] : st.peers)
+    if (p.described)
+      members.push_back(p.self);
+  std::sort(members.begin(), members.end(),
+            [](const member& a, const member& b) {
+              return a.cluster_address < b.cluster_address;
+            });
+  std::map<std::string, caf::actor> agents{
+    {st.cfg.self.name, caf::actor_cast<caf::actor>(self)}};
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    members[i].joined_seq = i + 1;
+    members[i].up = true;
+    if (const auto* p = peer_named(st, members[i].name))
+      agents[members[i].name] = p->agent;
+  }
+  spdlog::info("cluster: forming with {} member(s)", members.size());
+  auto view = initial_view(st.cfg.shards, st.cfg.replication_factor,
+                           std::move(members));
+  st.controller = spawn_controller(self->system(), st.cfg.controller,
+                                   std::move(view), std::move(agents));
+  self->link_to(st.controller);
+}
+
+/// One join attempt: ask a member that has a view, or form the cluster.
+void try_join(agent_actor* self) {
+  auto& st = self->state;
+  if (st.joined)
+    return;
+  for (const auto& seed : st.cfg.seeds)
+    connect(self, seed);
+  for (const auto& [addr, p] : st.peers)
+    if (p.described && p.view.epoch > 0) {
+      self->send(p.agent, caf::join_atom_v, st.cfg.self,
+                 caf::actor_cast<caf::actor>(self));
+      return;
+    }
+  if (st.controller)
+    return; // formed; waiting for our own view
+  std::size_t described = 0;
+  for (const auto& seed : st.cfg.seeds) {
+    auto it = st.peers.find(seed);
+    if (it == st.peers.end() || !it->second.described)
+      continue;
+    ++described;
+    if (it->second.self.cluster_address < st.cfg.self.cluster_address)
+      return; // a smaller seed forms the cluster
+  }
+  auto waited = steady::now() - st.started;
+  if (described == st.cfg.seeds.size()
+      || waited >= std::chrono::milliseconds{st.cfg.formation_grace_ms})
+    form(self);
+}
+
+void on_view(agent_actor* self, cluster_view v) {
+  auto& st = self->state;
+  if (v.epoch <= st.view.epoch)
+    return;
+  st.view = std::move(v);
+  auto was_joined = st.joined;
+  st.joined = false;
+  for (const auto& m : st.view.members) {
+    if (m.name == st.cfg.self.name)
+      st.joined = m.up;
+    else if (m.up)
+      connect(self, m.cluster_address);
+  }
+  if (st.joined && !was_joined)
+    spdlog::info("cluster: joined, epoch {} with {} member(s)", st.view.epoch,
+                 st.view.members.size());
+  tell_router(self);
+}
+
+node_stats local_stats(agent_actor* self, std::uint64_t device_actors) {
+  auto& st = self->state;
+  node_stats out;
+  out.info = st.cfg.info;
+  out.epoch = st.view.epoch;
+  if (st.view.epoch > 0) {
+    out.shards_owned = owned_count(st.view, st.cfg.self.name);
+    out.shards_followed = followed_count(st.view, st.cfg.self.name);
+  }
+  out.device_actors = device_actors;
+  // Gauges now; rates over the last sampling interval.
+  auto now = st.cfg.load ? st.cfg.load() : st.last_load;
+  out.connections = now.connections;
+  out.resident_bytes = now.resident_bytes;
+  auto span = std::max(st.sample_span_s, 0.001);
+  out.messages_in_per_s
+    = static_cast<double>(st.last_load.messages_in - st.prev_load.messages_in)
+      / span;
+  out.messages_out_per_s
+    = static_cast<double>(st.last_load.messages_out - st.prev_load.messages_out)
+      / span;
+  return out;
+}
+
+/// Answers (nodes): every member of the view, asked in parallel.
+caf::result<std::vector<node_stats>> all_stats(agent_actor* self) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<std::vector<node_stats>>();
+  auto out = std::make_shared<std::vector<node_stats>>();
+  auto members
+    = st.view.epoch > 0 ? st.view.members : std::vector<member>{st.cfg.self};
+  auto left = std::make_shared<std::size_t>(members.size());
+  auto add = [rp, out, left](node_stats s) mutable {
+    out->push_back(std::move(s));
+    if (--*left == 0)
+      rp.deliver(std::move(*out));
+  };
+  for (const auto& m : members) {
+    node_stats down;
+    down.info.name = m.name;
+    down.info.mqtt_advertise = m.mqtt_address;
+    down.info.http_advertise = m.http_address;
+    down.up = false;
+    caf::actor agent;
+    if (m.name == st.cfg.self.name)
+      agent = caf::actor_cast<caf::actor>(self);
+    else if (const auto* p = peer_named(st, m.name); p != nullptr && m.up)
+      agent = p->agent;
+    if (!agent) {
+      add(std::move(down));
+      continue;
+    }
+    self->request(agent, std::chrono::seconds{2}, nodes_atom_v, caf::get_atom_v)
+      .then([add](node_stats& s) mutable { add(std::move(s)); },
+            [add, down](caf::error&) mutable { add(down); });
+  }
+  return rp;
+}
+
+shard_location locate(const agent_state& st, device_id id) {
+  shard_location out;
+  out.shard = shard_of(id, st.cfg.shards).value;
+  out.epoch = st.view.epoch;
+  if (st.view.epoch == 0)
+    return out;
+  for (auto idx : st.view.replicas[out.shard])
+    out.replicas.push_back(st.view.members[idx].name);
+  if (!st.view.replicas[out.shard].empty()) {
+    const auto& owner = st.view.members[st.view.replicas[out.shard][0]];
+    out.owner_mqtt = owner.mqtt_address;
+    out.owner_http = owner.http_address;
+  }
+  return out;
+}
+
+caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
+                         caf::actor router, caf::actor registry) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.router = std::move(router);
+  st.registry = std::move(registry);
+  auto& seeds = st.cfg.seeds;
+  seeds.erase(
+    std::remove(seeds.begin(), seeds.end(), st.cfg.self.cluster_address),
+    seeds.end());
+  if (st.cfg.load)
+    st.last_load = st.prev_load = st.cfg.load();
+  self->set_down_handler(
+    [self](const caf::down_msg& dm) { on_down(self, dm.source); });
+  self->send(self, caf::tick_atom_v);
+  return {
+    [self](caf::get_atom) { return self->state.cfg.info; },
+    [self](member_atom) { return self->state.cfg.self; },
+    [self](caf::get_atom, view_atom) { return self->state.view; },
+    [self](caf::get_atom, route_atom) { return self->state.router; },
+    [self](caf::get_atom, registry_atom) { return self->state.registry; },
+    [self](member_atom, const std::string& address, caf::actor& agent) {
+      on_connected(self, address, std::move(agent));
+    },
+    [self](member_atom, const std::string& address, const caf::error& err) {
+      self->state.connecting.erase(address);
+      spdlog::debug("cluster: cannot reach {}: {}", address, to_string(err));
+    },
+    [self](caf::join_atom, member& m, caf::actor& agent) {
+      auto& st = self->state;
+      if (st.controller) {
+        self->send(st.controller, caf::join_atom_v, std::move(m),
+                   std::move(agent));
+      } else if (const auto* p = peer_named(st, controller_of(st.view))) {
+        self->send(p->agent, caf::join_atom_v, std::move(m), std::move(agent));
+      }
+    },
+    [self](view_atom, cluster_view& v) { on_view(self, std::move(v)); },
+    [self](caf::tick_atom) {
+      auto& st = self->state;
+      if (st.cfg.load) {
+        st.prev_load = st.last_load;
+        st.last_load = st.cfg.load();
+        st.sample_span_s = static_cast<double>(st.cfg.retry_ms) / 1000.0;
+      }
+      try_join(self);
+      // Members of the view that are not connected (a restarted node, a
+      // lost link) are retried.
+      if (st.view.epoch > 0)
+        for (const auto& m : st.view.members)
+          if (m.up && m.name != st.cfg.self.name)
+            connect(self, m.cluster_address);
+      self->delayed_send(self, std::chrono::milliseconds{st.cfg.retry_ms},
+                         caf::tick_atom_v);
+    },
+    [self](nodes_atom) { return all_stats(self); },
+    [self](nodes_atom, caf::get_atom) -> caf::result<node_stats> {
+      auto rp = self->make_response_promise<node_stats>();
+      self
+        ->request(self->state.router, std::chrono::seconds{1}, caf::get_atom_v)
+        .then([self, rp](
+                std::uint64_t n) mutable { rp.deliver(local_stats(self, n)); },
+              [self, rp](caf::error&) mutable {
+                rp.deliver(local_stats(self, 0));
+              });
+      return rp;
+    },
+    [self](locate_atom, device_id id) { return locate(self->state, id); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_node_agent(caf::actor_system& sys, agent_settings settings,
+                            const caf::actor& router,
+                            const caf::actor& registry) {
+  return sys.spawn(agent_impl, std::move(settings), router, registry);
 }
 
 } // namespace pando::runtime

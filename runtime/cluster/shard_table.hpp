@@ -10,35 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "actors/node/cluster_view.hpp"
+
 namespace pando::runtime {
 
-/// A cluster member as the controller sees it.
-struct member {
-  /// The node name (unique within the cluster).
-  std::string name;
-  /// Join order: smaller means older. The oldest up member hosts the
-  /// controller.
-  std::uint64_t joined_seq = 0;
-  /// False once the member is detected as failed (it stays listed until it
-  /// leaves, so that `has_majority` still counts it).
-  bool up = true;
-};
-
-/// One immutable, versioned placement of all shards.
-///
-/// `replicas[s]` lists indexes into `members`, `[0]` being the owner of shard
-/// `s` and the rest its followers in promotion order. Every list holds
-/// `min(replication_factor, number of up members)` distinct, up members.
-/// `replication_factor` is the configured value, so a cap caused by a small
-/// cluster lifts again when members join.
-struct cluster_view {
-  /// Grows by one on every change.
-  std::uint64_t epoch = 0;
-  std::vector<member> members;
-  std::uint32_t shards = 0;
-  std::uint32_t replication_factor = 0;
-  std::vector<std::vector<std::uint16_t>> replicas;
-};
+using pando::cluster_view;
+using pando::member;
 
 /// The change of one shard's replica list between two views.
 struct shard_move {

@@ -4,6 +4,9 @@
 // Plain REST: HTTP status codes, bodies are the entities themselves, errors
 // are {"code": <status>, "message": "..."}.
 
+#include <algorithm>
+#include <chrono>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -120,6 +123,127 @@ void show_device(const api_context& ctx, const httplib::Request& req,
   reply_json(res, 200, view_to_json(view).dump());
 }
 
+// -- cluster ------------------------------------------------------------------
+
+json member_json(const member& m) {
+  return {{"name", m.name},
+          {"up", m.up},
+          {"joined_seq", m.joined_seq},
+          {"cluster", m.cluster_address},
+          {"mqtt", m.mqtt_address},
+          {"http", m.http_address}};
+}
+
+void cluster_nodes(const api_context& ctx, httplib::Response& res) {
+  auto out = ask<std::vector<node_stats>>(*ctx.sys, *ctx.agent, ctx.timeout,
+                                          nodes_atom_v);
+  if (!out.first)
+    return reply_error(res, 503, 503, out.second.message);
+  auto nodes = std::move(std::get<0>(*out.first));
+  std::sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) {
+    return a.info.name < b.info.name;
+  });
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  auto items = json::array();
+  for (const auto& n : nodes)
+    items.push_back(
+      {{"name", n.info.name},
+       {"status", n.up ? "up" : "unreachable"},
+       {"version", n.info.build},
+       {"mqtt", n.info.mqtt_advertise},
+       {"http", n.info.http_advertise},
+       {"uptime_s",
+        n.up ? static_cast<double>(now - n.info.started_at_ms) / 1000.0 : 0.0},
+       {"epoch", n.epoch},
+       {"shards_owned", n.shards_owned},
+       {"shards_followed", n.shards_followed},
+       {"device_actors", n.device_actors},
+       {"connections", n.connections},
+       {"messages_in_per_s", n.messages_in_per_s},
+       {"messages_out_per_s", n.messages_out_per_s},
+       {"resident_bytes", n.resident_bytes}});
+  reply_json(res, 200, items.dump());
+}
+
+void cluster_shards(const api_context& ctx, const httplib::Request& req,
+                    httplib::Response& res) {
+  auto out = ask<cluster_view>(*ctx.sys, *ctx.agent, ctx.timeout,
+                               caf::get_atom_v, view_atom_v);
+  if (!out.first)
+    return reply_error(res, 503, 503, out.second.message);
+  const auto& v = std::get<0>(*out.first);
+  std::vector<std::uint64_t> owned(v.members.size()),
+    followed(v.members.size());
+  for (const auto& list : v.replicas)
+    for (std::size_t i = 0; i < list.size(); ++i)
+      ++(i == 0 ? owned : followed)[list[i]];
+  auto members = json::array();
+  const member* controller = nullptr;
+  for (std::size_t i = 0; i < v.members.size(); ++i) {
+    const auto& m = v.members[i];
+    if (m.up
+        && (controller == nullptr || m.joined_seq < controller->joined_seq))
+      controller = &m;
+    auto item = member_json(m);
+    item["shards_owned"] = owned[i];
+    item["shards_followed"] = followed[i];
+    members.push_back(std::move(item));
+  }
+  json body{{"epoch", v.epoch},
+            {"shards", v.shards},
+            {"replication_factor", v.replication_factor},
+            {"controller", controller ? controller->name : ""},
+            {"members", std::move(members)}};
+  if (req.get_param_value("table") == "true") {
+    auto table = json::array();
+    for (const auto& list : v.replicas) {
+      auto names = json::array();
+      for (auto idx : list)
+        names.push_back(v.members[idx].name);
+      table.push_back(std::move(names));
+    }
+    body["table"] = std::move(table);
+  }
+  reply_json(res, 200, body.dump());
+}
+
+void cluster_locate(const api_context& ctx, const httplib::Request& req,
+                    httplib::Response& res) {
+  auto identifier = req.matches[1].str();
+  if (!registry::parse_identifier(identifier))
+    return reply_error(res, 400, 400,
+                       "'" + identifier + "' is not a device identifier");
+  auto id = device_id_of(identifier);
+  auto out
+    = ask<shard_location>(*ctx.sys, *ctx.agent, ctx.timeout, locate_atom_v, id);
+  if (!out.first)
+    return reply_error(res, 503, 503, out.second.message);
+  const auto& loc = std::get<0>(*out.first);
+  json body{{"identifier", identifier},
+            {"device_id", id.to_hex()},
+            {"shard", loc.shard},
+            {"epoch", loc.epoch},
+            {"owner", loc.replicas.empty() ? "" : loc.replicas.front()},
+            {"followers", json::array()},
+            {"registered", false},
+            {"online", false},
+            {"session_node", nullptr}};
+  for (std::size_t i = 1; i < loc.replicas.size(); ++i)
+    body["followers"].push_back(loc.replicas[i]);
+  auto dev = ask_device<device_view>(*ctx.sys, *ctx.router, id, ctx.timeout,
+                                     caf::get_atom_v);
+  if (dev.first && std::get<0>(*dev.first).identifier == identifier) {
+    const auto& view = std::get<0>(*dev.first);
+    body["registered"] = true;
+    body["online"] = view.online;
+    if (view.online)
+      body["session_node"] = view.session_node;
+  }
+  reply_json(res, 200, body.dump());
+}
+
 } // namespace
 
 void add_admin_api(server& srv, const api_context& ctx) {
@@ -168,6 +292,17 @@ void add_admin_api(server& srv, const api_context& ctx) {
   srv.add(
     "GET", "/admin/v1/devices/([^/]{1,300})", "/admin/v1/devices/{identifier}",
     guard([ctx](const auto& req, auto& res) { show_device(ctx, req, res); }));
+  srv.add("GET", "/admin/v1/cluster/nodes", "/admin/v1/cluster/nodes",
+          guard([ctx](const auto&, auto& res) { cluster_nodes(ctx, res); }));
+  srv.add("GET", "/admin/v1/cluster/shards", "/admin/v1/cluster/shards",
+          guard([ctx](const auto& req, auto& res) {
+            cluster_shards(ctx, req, res);
+          }));
+  srv.add("GET", "/admin/v1/cluster/locate/([^/]{1,300})",
+          "/admin/v1/cluster/locate/{identifier}",
+          guard([ctx](const auto& req, auto& res) {
+            cluster_locate(ctx, req, res);
+          }));
 }
 
 } // namespace pando::http

@@ -21,6 +21,8 @@ struct api_context {
   caf::actor_system* sys = nullptr;
   std::shared_ptr<caf::actor> router;
   std::shared_ptr<caf::actor> registry;
+  /// The node agent: cluster membership, node stats, shard locations.
+  std::shared_ptr<caf::actor> agent;
   std::string node_name;
   std::string mqtt_advertise;
   std::string http_advertise;
@@ -38,8 +40,9 @@ void add_openapi(server& srv);
 /// Adds the application API (/application/v1/...).
 void add_app_api(server& srv, const api_context& ctx);
 
-/// Adds /admin/v1/{vendors,products,applications}[/{id}[/key]] and
-/// /admin/v1/devices/{identifier}.
+/// Adds /admin/v1/{vendors,products,applications}[/{id}[/key]],
+/// /admin/v1/devices/{identifier} and /admin/v1/cluster/{nodes,shards,
+/// locate/{identifier}}.
 void add_admin_api(server& srv, const api_context& ctx);
 
 } // namespace pando::http

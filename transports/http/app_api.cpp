@@ -96,6 +96,11 @@ bool load_device(const api_context& ctx, httplib::Response& res, app_call& call,
                  bool online) {
   auto out = ask_device<device_view>(*ctx.sys, *ctx.router, call.id,
                                      ctx.timeout, caf::get_atom_v);
+  if (!out.first && out.second.code != errc::device_not_found) {
+    // The cluster cannot reach the device's owner now: say so.
+    reply_code(res, system_fault, out.second.message);
+    return false;
+  }
   if (!out.first || std::get<0>(*out.first).identifier != call.identifier) {
     reply_code(res, device_not_found, "device not found.");
     return false;

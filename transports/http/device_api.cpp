@@ -124,11 +124,19 @@ void authentication(const api_context& ctx, const httplib::Request& req,
     }
   }
   auto& r = std::get<0>(*reply.first);
-  // Single node: this node owns every device. The cluster runtime answers
-  // with the owner's address.
+  // The owner of the device's shard serves its session best (both sit on
+  // one node); any node would do.
+  auto addr = protocol == "http" ? ctx.http_advertise : ctx.mqtt_advertise;
+  auto where
+    = ask<shard_location>(*ctx.sys, *ctx.agent, ctx.timeout, locate_atom_v, id);
+  if (where.first) {
+    const auto& loc = std::get<0>(*where.first);
+    const auto& owner = protocol == "http" ? loc.owner_http : loc.owner_mqtt;
+    if (!owner.empty())
+      addr = owner;
+  }
   reply_ok(res, {{"access_token", r.token},
-                 {"access_addr",
-                  protocol == "http" ? ctx.http_advertise : ctx.mqtt_advertise},
+                 {"access_addr", addr},
                  {"expires_at_ms", r.expires_at_ms}});
 }
 

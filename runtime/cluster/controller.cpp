@@ -1,0 +1,148 @@
+#include "runtime/cluster/controller.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/type_ids.hpp"
+#include "runtime/cluster/shard_table.hpp"
+
+namespace pando::runtime {
+
+namespace {
+
+struct controller_state {
+  controller_settings cfg;
+  cluster_view current;
+  cluster_view target;
+  std::map<std::string, caf::actor> agents;
+  bool stepping = false;
+  /// Epoch of the last published view: every publication takes the next.
+  std::uint64_t epoch = 0;
+
+  static inline const char* name = "pando.controller";
+};
+
+using controller_actor = caf::stateful_actor<controller_state>;
+
+void publish(controller_actor* self) {
+  auto& st = self->state;
+  st.current.epoch = ++st.epoch;
+  for (const auto& m : st.current.members)
+    if (m.up)
+      if (auto i = st.agents.find(m.name); i != st.agents.end())
+        self->send(i->second, view_atom_v, st.current);
+  spdlog::info("cluster view epoch={} members={} moves_left={}",
+               st.current.epoch, st.current.members.size(),
+               plan_moves(st.current, st.target).size());
+}
+
+/// Walks one step towards the target, then again after the interval.
+void step(controller_actor* self) {
+  auto& st = self->state;
+  if (plan_moves(st.current, st.target).empty()) {
+    st.stepping = false;
+    return;
+  }
+  st.current = step_towards(st.current, st.target, st.cfg.max_moves);
+  publish(self);
+  st.stepping = true;
+  self->delayed_send(self, std::chrono::milliseconds{st.cfg.step_interval_ms},
+                     caf::tick_atom_v);
+}
+
+/// Adopts `next` as the target; membership changes take effect at once.
+void retarget(controller_actor* self, cluster_view next) {
+  auto& st = self->state;
+  st.target = std::move(next);
+  if (!st.stepping)
+    step(self);
+}
+
+void on_join(controller_actor* self, member m, caf::actor agent) {
+  auto& st = self->state;
+  self->monitor(agent);
+  st.agents[m.name] = agent;
+  for (const auto& known : st.target.members)
+    if (known.name == m.name && known.up
+        && known.cluster_address == m.cluster_address) {
+      // Already a member (a retried join): just tell it the view.
+      self->send(agent, view_atom_v, st.current);
+      return;
+    }
+  spdlog::info("cluster: {} joins from {}", m.name, m.cluster_address);
+  std::uint64_t seq = 0;
+  for (const auto& known : st.target.members)
+    seq = std::max(seq, known.joined_seq);
+  m.joined_seq = seq + 1;
+  m.up = true;
+  // A member that failed and comes back joins again as a new member.
+  auto base = st.target;
+  for (const auto& known : base.members)
+    if (known.name == m.name) {
+      base = apply_leave(base, m.name);
+      break;
+    }
+  retarget(self, apply_join(base, std::move(m)));
+}
+
+void on_down(controller_actor* self, const caf::actor_addr& who) {
+  auto& st = self->state;
+  for (auto i = st.agents.begin(); i != st.agents.end(); ++i)
+    if (i->second.address() == who) {
+      auto name = i->first;
+      st.agents.erase(i);
+      std::vector<std::string> alive;
+      for (const auto& [n, agent] : st.agents)
+        alive.push_back(n);
+      if (!has_majority(st.current, alive)) {
+        // A minority must not redraw the cluster: the view stays, and the
+        // node agents stop serving until the majority is back.
+        spdlog::error("cluster: {} is unreachable and this side is a "
+                      "minority; the view stays at epoch {}",
+                      name, st.current.epoch);
+        return;
+      }
+      spdlog::warn("cluster: {} is down", name);
+      // Repairs apply whole: the failed member's shards go to their first
+      // follower now, together with any rebalancing still pending.
+      st.target = apply_down(st.target, name);
+      st.current = apply_down(st.current, name);
+      publish(self);
+      if (!st.stepping)
+        step(self);
+      return;
+    }
+}
+
+caf::behavior controller_impl(controller_actor* self, controller_settings cfg,
+                              cluster_view view,
+                              std::map<std::string, caf::actor> agents) {
+  auto& st = self->state;
+  st.cfg = cfg;
+  st.epoch = view.epoch;
+  st.current = view;
+  st.target = std::move(view);
+  st.agents = std::move(agents);
+  for (const auto& [name, agent] : st.agents)
+    self->monitor(agent);
+  self->set_down_handler(
+    [self](const caf::down_msg& dm) { on_down(self, dm.source); });
+  publish(self);
+  return {
+    [self](caf::join_atom, member& m, caf::actor& agent) {
+      on_join(self, std::move(m), std::move(agent));
+    },
+    [self](caf::tick_atom) { step(self); },
+    [self](caf::get_atom, view_atom) { return self->state.current; },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_controller(caf::actor_system& sys, controller_settings cfg,
+                            cluster_view view,
+                            std::map<std::string, caf::actor> agents) {
+  return sys.spawn(controller_impl, cfg, std::move(view), std::move(agents));
+}
+
+} // namespace pando::runtime

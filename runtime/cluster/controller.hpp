@@ -1,0 +1,43 @@
+#pragma once
+
+// The cluster controller: one per cluster, on the oldest up member. It owns
+// the membership and the shard table, and publishes every change as a new
+// immutable view (epoch + 1) to every member's node agent:
+//   - a join (or rejoin) adds the member at once and rebalances towards the
+//     target placement at most `max_moves` shards per step, a step per
+//     `step_interval_ms`;
+//   - a member whose node agent goes down (monitor, ~2 s with the
+//     middleman's heartbeats) is marked down and its shards go to their first
+//     follower in one step.
+//
+// Protocol:
+//   (join, member, agent: actor)    a node asks to join; answered by a view
+//   (get, view)                  -> cluster_view   the latest published view
+// It sends each node agent (view, cluster_view).
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "actors/node/cluster_view.hpp"
+
+namespace caf {
+class actor;
+class actor_system;
+} // namespace caf
+
+namespace pando::runtime {
+
+struct controller_settings {
+  /// Shards whose placement changes per rebalancing step.
+  std::uint32_t max_moves = 64;
+  std::int64_t step_interval_ms = 500;
+};
+
+/// Spawns a controller that starts from `view` (published at once, with the
+/// members' agents in `agents` by name).
+caf::actor spawn_controller(caf::actor_system& sys, controller_settings cfg,
+                            cluster_view view,
+                            std::map<std::string, caf::actor> agents);
+
+} // namespace pando::runtime
