@@ -73,6 +73,9 @@ CAF_ADD_ATOM(pando, pando, nodes_atom, "nodes")
 CAF_ADD_ATOM(pando, pando, locate_atom, "locate")
 CAF_ADD_ATOM(pando, pando, member_atom, "member")
 CAF_ADD_ATOM(pando, pando, registry_atom, "registry")
+CAF_ADD_ATOM(pando, pando, shard_atom, "shard")
+CAF_ADD_ATOM(pando, pando, replicate_atom, "replicate")
+CAF_ADD_ATOM(pando, pando, pull_atom, "pull")
 
 CAF_END_TYPE_ID_BLOCK(pando)
 

@@ -18,8 +18,10 @@
 
 #include "actors/metrics/metrics.hpp"
 #include "actors/registry/registry_actor.hpp"
+#include "actors/router/placement.hpp"
 #include "actors/router/router.hpp"
 #include "actors/rules/rules_actor.hpp"
+#include "actors/storage/replica_actor.hpp"
 #include "actors/storage/storage_actor.hpp"
 #include "actors/type_ids.hpp"
 #include "pando/version.hpp"
@@ -310,15 +312,18 @@ int run_node(const node_settings& s) {
   devices.device.rules = std::make_shared<caf::actor>(rules);
   devices.device.notifier = std::make_shared<caf::actor>(notifier);
   devices.device.webhooks_active = webhooks_active;
-  auto router = spawn_router(sys, std::move(devices), storage_actor);
+  auto replica = spawn_replica_actor(sys, storage_actor, s.cluster.shards);
+  devices.device.placement = std::make_shared<placement_box>();
+  auto router = spawn_router(sys, std::move(devices), storage_actor, replica);
   caf::anon_send(rules, route_atom_v, router);
-  auto agent = spawn_node_agent(sys, agent_config(s, st), router, registry);
+  auto agent
+    = spawn_node_agent(sys, agent_config(s, st), router, registry, replica);
   auto stop_actors = [&] {
     caf::scoped_actor self{sys};
     // Users of the store first, the storage actor (which flushes) last.
-    for (const auto& a : {agent, registry, rules, notifier, router})
+    for (const auto& a : {agent, registry, rules, notifier, router, replica})
       self->send_exit(a, caf::exit_reason::user_shutdown);
-    self->wait_for(agent, registry, rules, notifier, router);
+    self->wait_for(agent, registry, rules, notifier, router, replica);
     self->send_exit(storage_actor, caf::exit_reason::user_shutdown);
     self->wait_for(storage_actor);
   };

@@ -14,6 +14,7 @@
 #include "actors/device/device_record.hpp"
 #include "actors/device/history_record.hpp"
 #include "actors/registry/entity_key.hpp"
+#include "actors/router/placement.hpp"
 #include "actors/rules/rule_book.hpp"
 #include "actors/storage/write.hpp"
 #include "actors/type_ids.hpp"
@@ -146,11 +147,61 @@ std::int64_t now(device_actor* self) { return self->state.env.now_ms(); }
 
 const caf::actor& storage_of(device_actor* self) { return self->state.storage; }
 
+/// Writes `batch` here and on the followers of the device's shard, then
+/// calls `then` with the first error (or none). The outbox stays local: only
+/// this node's notifier delivers it.
+void persist(device_actor* self, storage::write_batch batch,
+             std::function<void(caf::error)> then) {
+  auto& st = self->state;
+  auto where = st.env.placement ? st.env.placement->get() : nullptr;
+  auto shard = shard_of(st.id, st.env.shards).value;
+  std::vector<caf::actor> followers;
+  if (where && shard < where->followers.size())
+    followers = where->followers[shard];
+  auto left = std::make_shared<std::size_t>(followers.size() + 1);
+  auto first = std::make_shared<caf::error>();
+  auto one = [left, first, then](caf::error err) {
+    if (err && !*first)
+      *first = std::move(err);
+    if (--*left == 0)
+      then(std::move(*first));
+  };
+  if (!followers.empty()) {
+    storage::write_batch copy;
+    for (const auto& op : batch.ops())
+      if (op.col != column::outbox) {
+        if (op.kind == storage::write_batch::op_kind::put)
+          copy.put(op.col, op.key, op.value);
+        else if (op.kind == storage::write_batch::op_kind::erase)
+          copy.erase(op.col, op.key);
+        else
+          copy.erase_range(op.col, op.key, op.value);
+      }
+    for (const auto& f : followers)
+      self
+        ->request(f, std::chrono::seconds{5}, replicate_atom_v, where->epoch,
+                  shard, where->self, copy)
+        .then([one](caf::ok_atom) mutable { one({}); },
+              [one](caf::error& err) mutable { one(std::move(err)); });
+  }
+  self->request(st.storage, caf::infinite, caf::put_atom_v, std::move(batch))
+    .then([one](caf::ok_atom) mutable { one({}); },
+          [one](caf::error& err) mutable { one(std::move(err)); });
+}
+
+/// Persists `batch` (see `persist`); answers the current request with
+/// `done()` once every copy is durable, else with the error.
 template<class T, class F>
 caf::result<T> write_then(device_actor* self, storage::write_batch batch,
                           F done) {
-  return pando::write_then<T>(self, storage_of(self), std::move(batch),
-                              std::move(done));
+  auto rp = self->make_response_promise<T>();
+  persist(self, std::move(batch), [rp, done](caf::error err) mutable {
+    if (err)
+      rp.deliver(caf::make_error(errc::storage_failure, to_string(err)));
+    else
+      rp.deliver(done());
+  });
+  return rp;
 }
 
 desired_view view_desired(const device_state& st, bool delivered);
@@ -263,18 +314,15 @@ caf::result<desired_view> on_desire(device_actor* self,
   storage::write_batch batch;
   batch.put(column::devices, st.prefix + "d", encode_desired(st));
   auto rp = self->make_response_promise<desired_view>();
-  self->request(st.storage, caf::infinite, caf::put_atom_v, batch)
-    .then(
-      [self, rp](caf::ok_atom) mutable {
-        auto tag = send_delta(self);
-        if (tag == 0)
-          rp.deliver(view_desired(self->state, false));
-        else
-          self->state.desired_waiters.emplace(tag, rp);
-      },
-      [rp](caf::error& err) mutable {
-        rp.deliver(fail(errc::storage_failure, to_string(err)));
-      });
+  persist(self, std::move(batch), [self, rp](caf::error err) mutable {
+    if (err)
+      return rp.deliver(fail(errc::storage_failure, to_string(err)));
+    auto tag = send_delta(self);
+    if (tag == 0)
+      rp.deliver(view_desired(self->state, false));
+    else
+      self->state.desired_waiters.emplace(tag, rp);
+  });
   return rp;
 }
 
@@ -295,12 +343,11 @@ void save_commands(device_actor* self,
   for (const auto* c : cmds)
     batch.put(column::commands, command_key(self->state, c->id),
               encode_command(*c));
-  self->request(self->state.storage, caf::infinite, caf::put_atom_v, batch)
-    .then([](caf::ok_atom) {},
-          [self](caf::error& err) {
-            spdlog::error("device {} cannot persist commands: {}",
-                          self->state.id.to_hex(), self->system().render(err));
-          });
+  persist(self, std::move(batch), [self](caf::error err) {
+    if (err)
+      spdlog::error("device {} cannot persist commands: {}",
+                    self->state.id.to_hex(), self->system().render(err));
+  });
 }
 
 void set_state(command_status& c, command_state x, std::int64_t t) {
@@ -380,8 +427,7 @@ void prune_commands(device_actor* self) {
       ++i;
     }
   }
-  self->request(st.storage, caf::infinite, caf::put_atom_v, batch)
-    .then([](caf::ok_atom) {}, [](caf::error&) {});
+  persist(self, std::move(batch), [](caf::error) {});
 }
 
 caf::result<command_status> on_command(device_actor* self, downstream& msg,
@@ -668,14 +714,11 @@ void rule_fired(device_actor* self, std::uint64_t id, std::string& result,
   auto* r = self->state.rules.record(id, std::move(result), t);
   if (!r)
     return;
-  self
-    ->request(self->state.storage, caf::infinite, caf::put_atom_v,
-              save_rule(self, *r))
-    .then([](caf::ok_atom) {},
-          [self](caf::error& err) {
-            spdlog::warn("device {}: cannot record a rule firing: {}",
-                         self->state.id.to_hex(), to_string(err));
-          });
+  persist(self, save_rule(self, *r), [self](caf::error err) {
+    if (err)
+      spdlog::warn("device {}: cannot record a rule firing: {}",
+                   self->state.id.to_hex(), to_string(err));
+  });
 }
 
 caf::result<caf::ok_atom> on_status(device_actor* self, status_report& r) {
@@ -898,15 +941,12 @@ caf::behavior running(device_actor* self) {
       // Answer once the records are gone, then stop: the next message for
       // this id activates a fresh, unregistered actor.
       auto rp = self->make_response_promise<caf::ok_atom>();
-      self->request(st.storage, caf::infinite, caf::put_atom_v, batch)
-        .then(
-          [self, rp](caf::ok_atom) mutable {
-            rp.deliver(caf::ok_atom_v);
-            self->quit();
-          },
-          [rp](caf::error& err) mutable {
-            rp.deliver(fail(errc::storage_failure, to_string(err)));
-          });
+      persist(self, std::move(batch), [self, rp](caf::error err) mutable {
+        if (err)
+          return rp.deliver(fail(errc::storage_failure, to_string(err)));
+        rp.deliver(caf::ok_atom_v);
+        self->quit();
+      });
       return rp;
     },
     [self](desire_atom, std::vector<desired_object>& objects) {

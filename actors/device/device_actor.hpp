@@ -63,6 +63,8 @@ class actor_system;
 
 namespace pando {
 
+class placement_box;
+
 /// What every device actor of a node shares.
 struct device_env {
   /// AES key of pando's key format (security.key_secret).
@@ -85,6 +87,9 @@ struct device_env {
   /// has a webhook: only then reports go to the outbox.
   std::shared_ptr<caf::actor> notifier;
   std::shared_ptr<std::atomic<bool>> webhooks_active;
+  /// The followers of each shard (set by the router; null on a test bench):
+  /// every write is confirmed by them before it is acknowledged.
+  std::shared_ptr<placement_box> placement;
 };
 
 /// Spawns the actor of device `id`, which persists through `storage`.

@@ -13,10 +13,14 @@
 //                                   the node joined a cluster, on a minority
 //                                   side, or when the owner is unreachable
 //   (get)              -> uint64    device actors active on this node
-//   (view, cluster_view, [router by member], quorum: bool)
-//                                   a new view from the node agent; device
+//   (view, cluster_view, [router by member], [replica by member],
+//    quorum: bool)                  a new view from the node agent: device
 //                                   actors of shards this node no longer
-//                                   owns are stopped
+//                                   owns stop; shards it gains are copied
+//                                   from their previous holder (route
+//                                   requests for a gained owned shard wait
+//                                   for the copy); the followers of owned
+//                                   shards are published to device actors
 
 #include "actors/device/device_actor.hpp"
 
@@ -30,8 +34,10 @@ struct router_settings {
   std::string node_name;
 };
 
-/// Spawns the node's router; device actors persist through `storage`.
+/// Spawns the node's router; device actors persist through `storage`, and
+/// shards this node gains are copied through its `replica` actor (may be
+/// null on a test bench).
 caf::actor spawn_router(caf::actor_system& sys, router_settings settings,
-                        const caf::actor& storage);
+                        const caf::actor& storage, const caf::actor& replica);
 
 } // namespace pando

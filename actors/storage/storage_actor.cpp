@@ -42,6 +42,25 @@ caf::behavior storage_impl(caf::event_based_actor* self,
         return to_caf(st.err());
       return {std::move(keys), std::move(values)};
     },
+    [store](shard_atom,
+            const std::string& prefix) -> caf::result<storage::write_batch> {
+      // A copy of every record under `prefix`, as a batch that first clears
+      // the range on the receiving side.
+      storage::write_batch out;
+      auto range = storage::key_range::prefix(prefix);
+      for (auto col : {storage::column::devices, storage::column::history,
+                       storage::column::commands, storage::column::rules}) {
+        out.erase_range(col, range.begin, range.end);
+        auto st = store->scan(col, range,
+                              [&](std::string_view k, std::string_view v) {
+                                out.put(col, k, v);
+                                return true;
+                              });
+        if (!st)
+          return to_caf(st.err());
+      }
+      return out;
+    },
     [store](scan_atom, storage::column col, const std::string& prefix)
       -> caf::result<std::vector<std::string>, std::vector<std::string>> {
       std::vector<std::string> keys;

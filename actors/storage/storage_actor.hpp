@@ -7,6 +7,9 @@
 //   (get, column, key)          -> (found: bool, value: string)
 //   (scan, column, prefix)      -> (keys, values) in key order
 //   (scan, column, key_range)   -> (keys, values) in range order
+//   (shard, prefix)             -> write_batch: erase the prefix's range, then
+//                                  put every record under it (columns
+//                                  devices, history, commands, rules)
 //   (put, write_batch)          -> ok, or the storage error
 //   (put, column, key, value)   -> ok, or the storage error
 //   (flush)                     -> ok, or the storage error

@@ -50,12 +50,19 @@ void step(controller_actor* self) {
                      caf::tick_atom_v);
 }
 
-/// Adopts `next` as the target; membership changes take effect at once.
+/// Adopts `next` as the target. Membership changes take effect at once, in
+/// a view that moves no shard yet (so that every node sees the new member
+/// before it gains shards); the moves follow step by step.
 void retarget(controller_actor* self, cluster_view next) {
   auto& st = self->state;
   st.target = std::move(next);
-  if (!st.stepping)
-    step(self);
+  st.current = step_towards(st.current, st.target, 0);
+  publish(self);
+  if (!st.stepping) {
+    st.stepping = true;
+    self->delayed_send(self, std::chrono::milliseconds{st.cfg.step_interval_ms},
+                       caf::tick_atom_v);
+  }
 }
 
 void on_join(controller_actor* self, member m, caf::actor agent) {

@@ -23,15 +23,17 @@ struct peer {
   caf::actor agent;
   caf::actor router;
   caf::actor registry;
+  caf::actor replica;
   member self;            ///< as it describes itself
   cluster_view view;      ///< its view when it answered
-  bool described = false; ///< `self`, `router` and `view` arrived
+  bool described = false; ///< its description arrived
 };
 
 struct agent_state {
   agent_settings cfg;
   caf::actor router;
   caf::actor registry;
+  caf::actor replica;
   cluster_view view;
   /// What the registry was last told: its leader, followers and epoch.
   caf::actor registry_leader;
@@ -51,12 +53,6 @@ struct agent_state {
 };
 
 using agent_actor = caf::stateful_actor<agent_state>;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 const peer* peer_named(const agent_state& st, const std::string& name) {
   for (const auto& [addr, p] : st.peers)
@@ -109,55 +105,42 @@ void tell_router(agent_actor* self) {
     return;
   tell_registry(self);
   std::vector<caf::actor> routers;
+  std::vector<caf::actor> replicas;
   for (const auto& m : st.view.members) {
     const auto* p = peer_named(st, m.name);
     routers.push_back(p != nullptr ? p->router : caf::actor{});
+    replicas.push_back(p != nullptr ? p->replica : caf::actor{});
   }
   auto quorum = has_majority(st.view, reachable(st));
-  self->send(st.router, view_atom_v, st.view, routers, quorum);
+  self->send(st.router, view_atom_v, st.view, routers, replicas, quorum);
 }
 
 void connect(agent_actor* self, const std::string& address);
 
-/// Asks a connected peer who it is, where its router is and what it knows.
+/// Asks a connected peer who it is, where its router, registry and replica
+/// actors are, and what it knows.
 void describe(agent_actor* self, const std::string& address) {
   auto agent = self->state.peers[address].agent;
-  auto timeout = std::chrono::seconds{5};
-  auto lost = [address](caf::error& err) {
-    spdlog::debug("cluster: {} did not describe itself: {}", address,
-                  to_string(err));
-  };
-  self->request(agent, timeout, member_atom_v)
+  self->request(agent, std::chrono::seconds{5}, caf::get_atom_v, member_atom_v)
     .then(
-      [self, address, agent, timeout, lost](member& m) {
-        self->request(agent, timeout, caf::get_atom_v, route_atom_v)
-          .then(
-            [self, address, agent, timeout, lost, m](caf::actor& router) {
-              self->request(agent, timeout, caf::get_atom_v, registry_atom_v)
-                .then(
-                  [self, address, agent, timeout, lost, m,
-                   router](caf::actor& registry) {
-                    self->request(agent, timeout, caf::get_atom_v, view_atom_v)
-                      .then(
-                        [self, address, m, router, registry](cluster_view& v) {
-                          auto it = self->state.peers.find(address);
-                          if (it == self->state.peers.end())
-                            return;
-                          auto& p = it->second;
-                          p.self = m;
-                          p.router = router;
-                          p.registry = registry;
-                          p.view = std::move(v);
-                          p.described = true;
-                          tell_router(self);
-                        },
-                        lost);
-                  },
-                  lost);
-            },
-            lost);
+      [self, address](member& m, caf::actor& router, caf::actor& registry,
+                      caf::actor& replica, cluster_view& v) {
+        auto it = self->state.peers.find(address);
+        if (it == self->state.peers.end())
+          return;
+        auto& p = it->second;
+        p.self = std::move(m);
+        p.router = std::move(router);
+        p.registry = std::move(registry);
+        p.replica = std::move(replica);
+        p.view = std::move(v);
+        p.described = true;
+        tell_router(self);
       },
-      lost);
+      [address](caf::error& err) {
+        spdlog::debug("cluster: {} did not describe itself: {}", address,
+                      to_string(err));
+      });
 }
 
 /// Connects to the agent at `address` without blocking the agent: a
@@ -384,11 +367,13 @@ shard_location locate(const agent_state& st, device_id id) {
 }
 
 caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
-                         caf::actor router, caf::actor registry) {
+                         caf::actor router, caf::actor registry,
+                         caf::actor replica) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.router = std::move(router);
   st.registry = std::move(registry);
+  st.replica = std::move(replica);
   auto& seeds = st.cfg.seeds;
   seeds.erase(
     std::remove(seeds.begin(), seeds.end(), st.cfg.self.cluster_address),
@@ -403,7 +388,11 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
     [self](member_atom) { return self->state.cfg.self; },
     [self](caf::get_atom, view_atom) { return self->state.view; },
     [self](caf::get_atom, route_atom) { return self->state.router; },
-    [self](caf::get_atom, registry_atom) { return self->state.registry; },
+    [self](caf::get_atom, member_atom) {
+      auto& st = self->state;
+      return caf::make_message(st.cfg.self, st.router, st.registry, st.replica,
+                               st.view);
+    },
     [self](member_atom, const std::string& address, caf::actor& agent) {
       on_connected(self, address, std::move(agent));
     },
@@ -458,8 +447,9 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
 
 caf::actor spawn_node_agent(caf::actor_system& sys, agent_settings settings,
                             const caf::actor& router,
-                            const caf::actor& registry) {
-  return sys.spawn(agent_impl, std::move(settings), router, registry);
+                            const caf::actor& registry,
+                            const caf::actor& replica) {
+  return sys.spawn(agent_impl, std::move(settings), router, registry, replica);
 }
 
 } // namespace pando::runtime

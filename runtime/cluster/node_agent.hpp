@@ -24,14 +24,16 @@
 //   (get, view)                  -> cluster_view  the latest view (epoch 0:
 //                                                 none yet)
 //   (get, route)                 -> actor         this node's router
-//   (get, registry)              -> actor         this node's registry
+//   (get, member)                -> (member, router, registry, replica,
+//                                    cluster_view)  all of the above
 //   (join, member, agent)           a node asks to join (forwarded to the
 //                                   controller)
 //   (view, cluster_view)            a new view from the controller
 //   (nodes)                      -> [node_stats]  every member of the view
 //   (nodes, get)                 -> node_stats    this node
 //   (locate, device_id)          -> shard_location
-// It sends its router (view, cluster_view, [router by member], quorum) and
+// It sends its router (view, cluster_view, [router by member],
+// [replica actor by member], quorum) and
 // its registry (registry, leader, [followers]): the controller's node's
 // registry leads, and confirms each write with every other member's.
 
@@ -76,9 +78,11 @@ struct agent_settings {
   std::function<node_load()> load;
 };
 
-/// Spawns the node agent of the node whose router and registry are given.
+/// Spawns the node agent of the node whose router, registry and replica
+/// actor are given.
 caf::actor spawn_node_agent(caf::actor_system& sys, agent_settings settings,
                             const caf::actor& router,
-                            const caf::actor& registry);
+                            const caf::actor& registry,
+                            const caf::actor& replica);
 
 } // namespace pando::runtime

@@ -24,7 +24,8 @@ struct view_log {
 
 caf::behavior recorder(caf::event_based_actor*, std::shared_ptr<view_log> log) {
   return {
-    [log](view_atom, cluster_view& v, std::vector<caf::actor>&, bool quorum) {
+    [log](view_atom, cluster_view& v, std::vector<caf::actor>&,
+          std::vector<caf::actor>&, bool quorum) {
       log->views.push_back(std::move(v));
       log->quorum.push_back(quorum);
     },
@@ -54,7 +55,7 @@ TEST_CASE_FIXTURE(test::actor_fixture, "a node without seeds forms a cluster") {
   cfg.self = node("earth", 0);
   cfg.self.mqtt_address = "127.0.0.1:1883";
   cfg.shards = 64;
-  auto agent = runtime::spawn_node_agent(sys, cfg, router, router);
+  auto agent = runtime::spawn_node_agent(sys, cfg, router, router, router);
   run();
   REQUIRE(!log->views.empty());
   const auto& v = log->views.back();
