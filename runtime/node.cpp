@@ -196,6 +196,8 @@ agent_settings agent_config(const node_settings& s, node_state& st) {
     as.seeds.push_back(seed.to_string());
   as.shards = s.cluster.shards;
   as.replication_factor = s.cluster.replication_factor;
+  as.controller.max_moves = s.cluster.move_batch;
+  as.controller.step_interval_ms = s.cluster.move_interval_ms;
   as.load = [&st] { return sample_load(st); };
   return as;
 }
@@ -255,6 +257,20 @@ http::api_context api_context(const node_settings& s, caf::actor_system& sys,
   return ctx;
 }
 
+/// Leaves the cluster before stopping: the controller hands this node's
+/// shards to their followers, so no acknowledged write depends on it.
+void hand_off(caf::actor_system& sys, const caf::actor& agent) {
+  caf::scoped_actor self{sys};
+  self->request(agent, std::chrono::seconds{15}, caf::leave_atom_v)
+    .receive(
+      [](std::uint64_t epoch) {
+        spdlog::info("left the cluster at epoch {}", epoch);
+      },
+      [&sys](caf::error& err) {
+        spdlog::info("left without handing off: {}", sys.render(err));
+      });
+}
+
 /// Waits for SIGINT or SIGTERM; returns its number.
 int wait_for_stop_signal() {
   sigset_t set;
@@ -303,8 +319,15 @@ int run_node(const node_settings& s) {
   st.sys = &sys;
   auto storage_actor = spawn_storage_actor(sys, st.store, true, s.storage.sync);
   auto registry = spawn_registry(sys, s.security.key_secret, storage_actor);
-  auto rules = spawn_rules_actor(sys, rules_config(), storage_actor, registry,
-                                 &st.metrics);
+  auto placement = std::make_shared<placement_box>();
+  auto rules_cfg = rules_config();
+  rules_cfg.owns = [placement, shards = s.cluster.shards](device_id id) {
+    auto p = placement->get();
+    auto shard = shard_of(id, shards).value;
+    return p && shard < p->owned.size() && p->owned[shard];
+  };
+  auto rules = spawn_rules_actor(sys, std::move(rules_cfg), storage_actor,
+                                 registry, &st.metrics);
   auto webhooks_active = std::make_shared<std::atomic<bool>>(false);
   auto notifier = spawn_notifier(sys, notifier_config(s), storage_actor,
                                  registry, webhooks_active, st.metrics);
@@ -313,7 +336,7 @@ int run_node(const node_settings& s) {
   devices.device.notifier = std::make_shared<caf::actor>(notifier);
   devices.device.webhooks_active = webhooks_active;
   auto replica = spawn_replica_actor(sys, storage_actor, s.cluster.shards);
-  devices.device.placement = std::make_shared<placement_box>();
+  devices.device.placement = placement;
   auto router = spawn_router(sys, std::move(devices), storage_actor, replica);
   caf::anon_send(rules, route_atom_v, router);
   auto agent
@@ -364,6 +387,7 @@ int run_node(const node_settings& s) {
   auto sig = wait_for_stop_signal();
   spdlog::info("stopping signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
   st.stopping = true;
+  hand_off(sys, agent);
   http.stop();
   mqtt_gw->stop();
   sys.middleman().unpublish(agent, *published);

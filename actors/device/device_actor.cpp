@@ -160,11 +160,20 @@ void persist(device_actor* self, storage::write_batch batch,
     followers = where->followers[shard];
   auto left = std::make_shared<std::size_t>(followers.size() + 1);
   auto first = std::make_shared<caf::error>();
-  auto one = [left, first, then](caf::error err) {
+  auto box = st.env.placement;
+  auto one = [left, first, then, box, shard](caf::error err) {
     if (err && !*first)
       *first = std::move(err);
-    if (--*left == 0)
-      then(std::move(*first));
+    if (--*left > 0)
+      return;
+    // The shard moved while this write ran: it may have missed the copy the
+    // new owner made, so it must not be acknowledged.
+    if (!*first && box)
+      if (auto now = box->get();
+          now && shard < now->owned.size() && !now->owned[shard])
+        *first = caf::make_error(errc::unavailable,
+                                 "the device's shard moved; try again");
+    then(std::move(*first));
   };
   if (!followers.empty()) {
     storage::write_batch copy;
@@ -315,8 +324,10 @@ caf::result<desired_view> on_desire(device_actor* self,
   batch.put(column::devices, st.prefix + "d", encode_desired(st));
   auto rp = self->make_response_promise<desired_view>();
   persist(self, std::move(batch), [self, rp](caf::error err) mutable {
-    if (err)
-      return rp.deliver(fail(errc::storage_failure, to_string(err)));
+    if (err) {
+      rp.deliver(fail(errc::storage_failure, to_string(err)));
+      return;
+    }
     auto tag = send_delta(self);
     if (tag == 0)
       rp.deliver(view_desired(self->state, false));
@@ -942,8 +953,10 @@ caf::behavior running(device_actor* self) {
       // this id activates a fresh, unregistered actor.
       auto rp = self->make_response_promise<caf::ok_atom>();
       persist(self, std::move(batch), [self, rp](caf::error err) mutable {
-        if (err)
-          return rp.deliver(fail(errc::storage_failure, to_string(err)));
+        if (err) {
+          rp.deliver(fail(errc::storage_failure, to_string(err)));
+          return;
+        }
         rp.deliver(caf::ok_atom_v);
         self->quit();
       });

@@ -19,6 +19,8 @@ struct placement {
   std::uint64_t epoch = 0;
   std::string self; ///< this node's name (the owner of its device actors)
   std::vector<std::vector<caf::actor>> followers;
+  /// Whether this node owns each shard.
+  std::vector<bool> owned;
 };
 
 /// The current placement, swapped by the router, read by device actors.

@@ -51,9 +51,9 @@ caf::actor activate(router_actor* self, device_id id) {
   if (auto i = st.active.find(id); i != st.active.end())
     return i->second;
   auto dev = spawn_device(self->system(), id, st.settings.device, st.storage);
-  // Linked both ways: the router's exit ends its device actors, and the
-  // router learns (through an exit message) when one passivates or fails.
-  self->link_to(dev);
+  // Monitored, so that the router learns when one passivates or fails; the
+  // router's own exit ends them (see router_impl).
+  self->monitor(dev);
   st.active.emplace(id, dev);
   st.by_addr.emplace(dev.address(), id);
   return dev;
@@ -128,6 +128,7 @@ void publish_placement(router_actor* self) {
   p->epoch = st.view.epoch;
   p->self = st.settings.node_name;
   p->followers.resize(st.view.replicas.size());
+  p->owned.resize(st.view.replicas.size());
   std::vector<std::string> owners(st.view.replicas.size());
   for (std::size_t s = 0; s < st.view.replicas.size(); ++s) {
     const auto& list = st.view.replicas[s];
@@ -136,6 +137,7 @@ void publish_placement(router_actor* self) {
     owners[s] = st.view.members[list[0]].name;
     if (owners[s] != st.settings.node_name)
       continue;
+    p->owned[s] = true;
     for (std::size_t i = 1; i < list.size(); ++i)
       if (const auto& r = st.replicas[list[i]])
         p->followers[s].push_back(r);
@@ -144,6 +146,9 @@ void publish_placement(router_actor* self) {
     st.settings.device.placement->set(std::move(p));
   if (st.replica)
     self->send(st.replica, view_atom_v, st.view.epoch, std::move(owners));
+  // Timer rules run where their owner device's shard is owned.
+  if (const auto& rules = st.settings.device.rules; rules && *rules)
+    self->send(*rules, view_atom_v);
 }
 
 /// Copies shard `s` from the node that held it in `before`; an owned shard
@@ -221,15 +226,21 @@ caf::behavior router_impl(router_actor* self, router_settings settings,
   self->state.replica = std::move(replica);
   self->state.settings.device.shards = self->state.settings.shards;
   self->state.storage = std::move(storage);
-  self->set_exit_handler([self](const caf::exit_msg& msg) {
+  self->set_down_handler([self](const caf::down_msg& msg) {
     // A device actor that passivated or failed is forgotten and reactivated
-    // on its next message; an exit from anyone else stops the router.
+    // on its next message.
     auto& st = self->state;
     if (auto i = st.by_addr.find(msg.source); i != st.by_addr.end()) {
-      st.active.erase(i->second);
+      if (auto a = st.active.find(i->second);
+          a != st.active.end() && a->second.address() == msg.source)
+        st.active.erase(a);
       st.by_addr.erase(i);
-      return;
     }
+  });
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    // The node stops: so do the device actors.
+    for (const auto& [id, dev] : self->state.active)
+      self->send_exit(dev, caf::exit_reason::user_shutdown);
     self->quit(msg.reason);
   });
   return {

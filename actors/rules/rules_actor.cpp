@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <map>
+#include <set>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -174,7 +175,9 @@ void schedule(rules_actor* self, device_id owner, rules::rule r) {
   update_gauge(self);
 }
 
-/// Reads every stored rule at start (key: device_key_prefix + id hex16).
+/// Reads every stored rule (key: device_key_prefix + id hex16) and
+/// schedules the timer rules of owned devices; timers of rules that are gone
+/// or owned elsewhere now are dropped.
 void load(rules_actor* self) {
   self
     ->request(self->state.storage, caf::infinite, scan_atom_v,
@@ -182,14 +185,21 @@ void load(rules_actor* self) {
     .then(
       [self](const std::vector<std::string>& keys,
              const std::vector<std::string>& values) {
+        auto& st = self->state;
+        std::set<std::pair<device_id, std::uint64_t>> keep;
         for (std::size_t i = 0; i < keys.size(); ++i) {
           auto owner = device_id::from_hex(keys[i].substr(5, 16));
           auto r = rules::rule_from_json(values[i]);
-          if (owner && r)
-            schedule(self, *owner, std::move(*r));
+          if (!owner || !r || (st.settings.owns && !st.settings.owns(*owner)))
+            continue;
+          keep.emplace(*owner, r->id);
+          schedule(self, *owner, std::move(*r));
         }
+        std::erase_if(st.timers,
+                      [&keep](const auto& x) { return !keep.count(x.first); });
+        update_gauge(self);
         spdlog::info("rules loaded stored={} timers={}", keys.size(),
-                     self->state.timers.size());
+                     st.timers.size());
       },
       [](caf::error& err) {
         spdlog::error("cannot read the stored rules: {}", to_string(err));
@@ -237,6 +247,7 @@ caf::behavior rules_impl(rules_actor* self, rules_settings settings,
     [self](caf::get_atom) {
       return static_cast<std::uint64_t>(self->state.timers.size());
     },
+    [self](view_atom) { load(self); },
   };
 }
 

@@ -13,11 +13,17 @@
 //   (rule, delete, owner: device_id, id: uint64)    unschedule it
 //   (fire, owner: device_id, rule: string)           carry out the action now
 //   (get)                                        -> uint64 scheduled rules
+//   (view)                                          ownership changed: the
+//                                                    stored timer rules of
+//                                                    owned devices are read
+//                                                    again
 // At start it reads every stored rule; it learns the router with
 //   (route, router: actor).
 
 #include <cstdint>
 #include <functional>
+
+#include "actors/device/ids.hpp"
 
 namespace caf {
 class actor;
@@ -39,6 +45,9 @@ struct rules_settings {
   std::function<int(std::int64_t)> utc_offset_minutes;
   /// How long one action may take (routing and the device's ack).
   std::int64_t action_timeout_ms = 10'000;
+  /// Whether this node owns the device's shard (null: every device). Only
+  /// the owner of a rule's device schedules its timer rules.
+  std::function<bool(device_id)> owns;
 };
 
 /// Spawns the node's rules actor. `metrics` may be null.

@@ -1,5 +1,7 @@
 #include "runtime/cluster/controller.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -98,6 +100,11 @@ void on_down(controller_actor* self, const caf::actor_addr& who) {
     if (i->second.address() == who) {
       auto name = i->first;
       st.agents.erase(i);
+      auto member_now = std::any_of(
+        st.current.members.begin(), st.current.members.end(),
+        [&name](const member& m) { return m.name == name && m.up; });
+      if (!member_now)
+        return; // it left (or was already marked down)
       std::vector<std::string> alive;
       for (const auto& [n, agent] : st.agents)
         alive.push_back(n);
@@ -121,6 +128,35 @@ void on_down(controller_actor* self, const caf::actor_addr& who) {
     }
 }
 
+caf::result<std::uint64_t> on_leave(controller_actor* self,
+                                    const std::string& name) {
+  auto& st = self->state;
+  auto known = std::any_of(st.current.members.begin(), st.current.members.end(),
+                           [&name](const member& m) { return m.name == name; });
+  if (!known)
+    return caf::make_error(errc::not_found, "no member " + name);
+  auto up = std::count_if(st.current.members.begin(), st.current.members.end(),
+                          [](const member& m) { return m.up; });
+  if (up < 2)
+    return caf::make_error(errc::conflict, "the last member cannot leave");
+  auto owned = owned_count(st.current, name);
+  spdlog::info("cluster: {} leaves, handing off {} shards", name, owned);
+  st.target = apply_leave(st.target, name);
+  st.current = apply_leave(st.current, name);
+  publish(self);
+  if (auto i = st.agents.find(name); i != st.agents.end()) {
+    // Its agent hears the view without it, then stays out.
+    self->demonitor(i->second);
+    self->send(i->second, view_atom_v, st.current);
+    st.agents.erase(i);
+  }
+  if (!st.stepping)
+    step(self);
+  if (controller_of(st.current) != st.cfg.host)
+    self->quit(); // the next oldest member's agent takes over
+  return static_cast<std::uint64_t>(owned);
+}
+
 caf::behavior controller_impl(controller_actor* self, controller_settings cfg,
                               cluster_view view,
                               std::map<std::string, caf::actor> agents) {
@@ -141,6 +177,9 @@ caf::behavior controller_impl(controller_actor* self, controller_settings cfg,
     },
     [self](caf::tick_atom) { step(self); },
     [self](caf::get_atom, view_atom) { return self->state.current; },
+    [self](caf::leave_atom, const std::string& name) {
+      return on_leave(self, name);
+    },
   };
 }
 

@@ -13,6 +13,13 @@
 // Protocol:
 //   (join, member, agent: actor)    a node asks to join; answered by a view
 //   (get, view)                  -> cluster_view   the latest published view
+//   (leave, name)                -> uint64  a graceful leave (SIGTERM,
+//   pando-ctl
+//                                   drain): the member's shards go to their
+//                                   first followers (which hold the data) and
+//                                   its follower slots are refilled, in one
+//                                   view without it; answers the shards it
+//                                   owned
 // It sends each node agent (view, cluster_view).
 
 #include <cstdint>
@@ -32,6 +39,10 @@ struct controller_settings {
   /// Shards whose placement changes per rebalancing step.
   std::uint32_t max_moves = 64;
   std::int64_t step_interval_ms = 500;
+  /// The name of the node hosting the controller: once a view makes another
+  /// member the oldest (this node left), the controller stops and that
+  /// member's agent starts the next one.
+  std::string host;
 };
 
 /// Spawns a controller that starts from `view` (published at once, with the

@@ -35,6 +35,11 @@ struct agent_state {
   caf::actor registry;
   caf::actor replica;
   cluster_view view;
+  /// This node asked to leave; once a view without it arrives it stays out
+  /// (and keeps serving as a gateway to the members).
+  bool leaving = false;
+  bool left = false;
+  std::vector<caf::response_promise> leave_waiters;
   /// What the registry was last told: its leader, followers and epoch.
   caf::actor registry_leader;
   std::vector<caf::actor> registry_followers;
@@ -197,8 +202,10 @@ void maybe_take_over(agent_actor* self) {
   for (const auto& [addr, p] : st.peers)
     if (p.described)
       agents[p.self.name] = p.agent;
-  st.controller = spawn_controller(self->system(), st.cfg.controller,
-                                   std::move(next), std::move(agents));
+  auto cfg = st.cfg.controller;
+  cfg.host = st.cfg.self.name;
+  st.controller
+    = spawn_controller(self->system(), cfg, std::move(next), std::move(agents));
   self->link_to(st.controller);
 }
 
@@ -237,15 +244,17 @@ void form(agent_actor* self) {
   spdlog::info("cluster: forming with {} member(s)", members.size());
   auto view = initial_view(st.cfg.shards, st.cfg.replication_factor,
                            std::move(members));
-  st.controller = spawn_controller(self->system(), st.cfg.controller,
-                                   std::move(view), std::move(agents));
+  auto cfg = st.cfg.controller;
+  cfg.host = st.cfg.self.name;
+  st.controller
+    = spawn_controller(self->system(), cfg, std::move(view), std::move(agents));
   self->link_to(st.controller);
 }
 
 /// One join attempt: ask a member that has a view, or form the cluster.
 void try_join(agent_actor* self) {
   auto& st = self->state;
-  if (st.joined)
+  if (st.joined || st.leaving || st.left)
     return;
   for (const auto& seed : st.cfg.seeds)
     connect(self, seed);
@@ -279,16 +288,68 @@ void on_view(agent_actor* self, cluster_view v) {
   st.view = std::move(v);
   auto was_joined = st.joined;
   st.joined = false;
+  auto listed = false;
   for (const auto& m : st.view.members) {
-    if (m.name == st.cfg.self.name)
+    if (m.name == st.cfg.self.name) {
       st.joined = m.up;
-    else if (m.up)
+      listed = true;
+    } else if (m.up) {
       connect(self, m.cluster_address);
+    }
   }
+  // Removed from the view (drained): stay out. Listed as down (it was
+  // unreachable for a while): join again.
+  if (was_joined && !listed)
+    st.leaving = true;
   if (st.joined && !was_joined)
     spdlog::info("cluster: joined, epoch {} with {} member(s)", st.view.epoch,
                  st.view.members.size());
+  if (st.leaving && !st.joined && !st.left) {
+    st.left = true;
+    spdlog::info("cluster: left at epoch {}", st.view.epoch);
+    for (auto& rp : st.leave_waiters)
+      rp.deliver(st.view.epoch);
+    st.leave_waiters.clear();
+  }
+  // The controller left with its node: the next oldest member takes over.
+  if (!st.controller && st.joined
+      && controller_of(st.view) == st.cfg.self.name) {
+    std::map<std::string, caf::actor> agents{
+      {st.cfg.self.name, caf::actor_cast<caf::actor>(self)}};
+    for (const auto& [addr, p] : st.peers)
+      if (p.described)
+        agents[p.self.name] = p.agent;
+    spdlog::info("cluster: hosting the controller from epoch {}",
+                 st.view.epoch);
+    auto cfg = st.cfg.controller;
+    cfg.host = st.cfg.self.name;
+    st.controller
+      = spawn_controller(self->system(), cfg, st.view, std::move(agents));
+    self->link_to(st.controller);
+  }
   tell_router(self);
+}
+
+/// Returns the controller, or the agent that hosts it (which forwards).
+caf::actor controller_or_host(const agent_state& st) {
+  if (st.controller)
+    return st.controller;
+  if (const auto* p = peer_named(st, controller_of(st.view)))
+    return p->agent;
+  return {};
+}
+
+/// Asks the controller to let `name` leave; answers the shards it owned.
+caf::result<std::uint64_t> request_leave(agent_actor* self,
+                                         const std::string& name) {
+  auto ctl = controller_or_host(self->state);
+  if (!ctl || self->state.view.epoch == 0)
+    return caf::make_error(errc::unavailable, "no controller is reachable");
+  auto rp = self->make_response_promise<std::uint64_t>();
+  self->request(ctl, std::chrono::seconds{10}, caf::leave_atom_v, name)
+    .then([rp](std::uint64_t n) mutable { rp.deliver(n); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
 }
 
 node_stats local_stats(agent_actor* self, std::uint64_t device_actors) {
@@ -440,6 +501,34 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
       return rp;
     },
     [self](locate_atom, device_id id) { return locate(self->state, id); },
+    [self](caf::leave_atom) -> caf::result<std::uint64_t> {
+      // This node leaves: answered (with the epoch) once a view without it
+      // arrived.
+      auto& st = self->state;
+      if (st.left || st.view.epoch == 0)
+        return st.view.epoch;
+      auto ctl = controller_or_host(st);
+      if (!ctl)
+        return caf::make_error(errc::unavailable, "no controller is reachable");
+      st.leaving = true;
+      auto rp = self->make_response_promise<std::uint64_t>();
+      st.leave_waiters.push_back(rp);
+      self
+        ->request(ctl, std::chrono::seconds{10}, caf::leave_atom_v,
+                  st.cfg.self.name)
+        .then([](std::uint64_t) {},
+              [self](caf::error& err) {
+                auto& st = self->state;
+                st.leaving = false;
+                for (auto& w : st.leave_waiters)
+                  w.deliver(err);
+                st.leave_waiters.clear();
+              });
+      return rp;
+    },
+    [self](caf::leave_atom, const std::string& name) {
+      return request_leave(self, name);
+    },
   };
 }
 

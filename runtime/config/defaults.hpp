@@ -11,6 +11,8 @@ namespace cluster {
 inline constexpr const char* listen = "127.0.0.1:7400";
 inline constexpr std::uint32_t shards = 1024;
 inline constexpr std::uint32_t replication_factor = 2;
+inline constexpr std::uint32_t move_batch = 64;
+inline constexpr std::uint32_t move_interval_ms = 500;
 } // namespace cluster
 
 namespace mqtt {

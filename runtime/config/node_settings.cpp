@@ -278,6 +278,17 @@ const std::vector<option>& options() {
      "Copies of each shard (owner plus followers), capped by cluster size.",
      uint_value(
        [](s & x) -> auto& { return x.cluster.replication_factor; }, 1, 7)},
+    {"cluster.move_batch", "count", std::to_string(d::cluster::move_batch),
+     false,
+     "Shards whose placement changes per rebalancing step (the controller's "
+     "setting applies).",
+     uint_value(
+       [](s & x) -> auto& { return x.cluster.move_batch; }, 1, 65536)},
+    {"cluster.move_interval_ms", "milliseconds",
+     std::to_string(d::cluster::move_interval_ms), false,
+     "Pause between rebalancing steps.",
+     uint_value(
+       [](s & x) -> auto& { return x.cluster.move_interval_ms; }, 10, 600000)},
     {"mqtt.listen", "address", d::mqtt::listen, false,
      "Plain-TCP MQTT listener for devices.",
      address_value([](s & x) -> auto& { return x.mqtt.listen; })},

@@ -41,6 +41,8 @@ struct node_settings {
     std::vector<address> seeds;
     std::uint32_t shards = 1024;
     std::uint32_t replication_factor = 2;
+    std::uint32_t move_batch = 0;
+    std::uint32_t move_interval_ms = 0;
   } cluster;
   struct {
     address listen;

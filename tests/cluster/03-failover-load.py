@@ -9,52 +9,11 @@ import json
 import time
 import urllib.parse
 
-from cluster_test import Cluster, shards_view, wait_stable
+from cluster_test import Cluster, Sim, shards_view, wait_stable
 from pando_test import Device, admin, check, finish, http, login, make_product
 import mqtt_raw as m
 
 DEVICES = 300
-
-
-def report(seq):
-    """A Data packet: object 1/1 = seq % 2, device timestamp = seq."""
-    return bytes([0]) + seq.to_bytes(8, "big") + bytes(16) + bytes([0, 1, 0, 1, 0, 1, 0, 7, seq % 2])
-
-
-class Sim:
-    def __init__(self, dev, node_by_port):
-        self.dev = dev
-        self.acked = set()
-        self.seq = 0
-        self.conn = None
-        self.node_by_port = node_by_port
-
-    def connect(self, port):
-        c = m.Raw(port)
-        c.send(m.connect(self.dev.client_id, self.dev.token))
-        if c.read_packet(timeout=5) != (0x20, b"\x00\x00"):
-            c.close()
-            return False
-        self.conn = c
-        return True
-
-    def send(self):
-        self.seq += 1
-        try:
-            self.conn.send(m.publish("s", report(self.seq), qos=1, pid=self.seq % 65535 or 1))
-            return True
-        except OSError:
-            self.conn = None
-            return False
-
-    def ack(self):
-        p = self.conn.read_packet(timeout=5)
-        if isinstance(p, tuple) and p[0] == 0x40 and int.from_bytes(p[1], "big") == (self.seq % 65535 or 1):
-            self.acked.add(self.seq)
-            return True
-        self.conn.close()
-        self.conn = None
-        return False
 
 
 cluster = Cluster(3)
@@ -69,7 +28,7 @@ try:
     sims = []
     for i in range(DEVICES):
         dev = Device(cluster.nodes[i % 3], product["key"], "load-%d" % i)
-        sim = Sim(dev, port_of)
+        sim = Sim(dev)
         check(sim.connect(dev.mqtt_port), "device %d connects to its owner" % i) if i % 100 == 0 else sim.connect(dev.mqtt_port)
         sims.append(sim)
     victim = cluster.nodes[2]

@@ -9,7 +9,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "system"))
 
-from pando_test import SOURCE_DIR, Node, admin, free_port  # noqa: E402
+from pando_test import SOURCE_DIR, Node, admin, free_port, http, login  # noqa: E402
+import mqtt_raw as m  # noqa: E402
 
 
 class Cluster:
@@ -69,3 +70,72 @@ def owner_of(node, identifier):
     status, body = admin(node, "GET", "/admin/v1/cluster/locate/" + identifier)
     assert status == 200, (status, body)
     return body
+
+
+def report(seq):
+    """A Data packet: object 1/1 = seq % 2, device timestamp = seq."""
+    return bytes([0]) + seq.to_bytes(8, "big") + bytes(16) + bytes([0, 1, 0, 1, 0, 1, 0, 7, seq % 2])
+
+
+class Sim:
+    """A device on a raw MQTT connection that counts its acknowledged
+    reports (sequence numbers in the Data timestamp)."""
+
+    def __init__(self, dev):
+        self.dev = dev
+        self.acked = set()
+        self.seq = 0
+        self.conn = None
+
+    def connect(self, port):
+        c = m.Raw(port)
+        c.send(m.connect(self.dev.client_id, self.dev.token))
+        if c.read_packet(timeout=5) != (0x20, b"\x00\x00"):
+            c.close()
+            return False
+        self.conn = c
+        return True
+
+    def send(self):
+        self.seq += 1
+        try:
+            self.conn.send(m.publish("s", report(self.seq), qos=1, pid=self.seq % 65535 or 1))
+            return True
+        except OSError:
+            self.conn = None
+            return False
+
+    def ack(self):
+        p = self.conn.read_packet(timeout=5)
+        if isinstance(p, tuple) and p[0] == 0x40 and int.from_bytes(p[1], "big") == (self.seq % 65535 or 1):
+            self.acked.add(self.seq)
+            return True
+        self.conn.close()
+        self.conn = None
+        return False
+
+    def relogin(self, node, avoid_port=None):
+        """Logs in again through `node` and connects to the access address."""
+        lg = login(node, self.dev.id, self.dev.secret)
+        if lg.get("code") != 0:
+            return False
+        self.dev.token = lg["data"]["access_token"]
+        port = int(lg["data"]["access_addr"].rsplit(":", 1)[1])
+        return port != avoid_port and self.connect(port)
+
+
+def stored_reports(node, key, identifier, timeout=10):
+    """The device timestamps of the device's stored status reports. A read
+    refused while the device's shard moves is retried; a read that keeps
+    failing raises."""
+    import urllib.parse
+    deadline = time.time() + timeout
+    while True:
+        status, text, _ = http("GET", node.url("/application/v1/devices/%s/history?kind=status&limit=1000"
+                                               % urllib.parse.quote(identifier)), headers={"App-Key": key})
+        body = json.loads(text)
+        if body.get("code") == 0:
+            return {e["device_ts"] for e in body["data"]["entries"]}
+        if time.time() > deadline:
+            raise RuntimeError("history of %s: %s" % (identifier, body))
+        time.sleep(0.1)

@@ -59,6 +59,10 @@ void add_device_commands(CLI::App& root, command_list& out);
 /// Adds `status` (status.cpp).
 void add_status_command(CLI::App& root, command_list& out);
 
+/// Adds `nodes`, `shards`, `locate IDENTIFIER`, `top` and `drain NODE`
+/// (cluster.cpp).
+void add_cluster_commands(CLI::App& root, command_list& out);
+
 // -- running ------------------------------------------------------------------
 
 /// Runs the parsed command of `commands` against the node `opts` names;

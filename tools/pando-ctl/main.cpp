@@ -35,7 +35,8 @@ void add_global_flags(CLI::App& app, client_options& opts, bool& json) {
 
 int main(int argc, char** argv) {
   CLI::App app{"pando-ctl: manage vendors, products, applications and "
-               "devices of a pando platform through a node's admin API."};
+               "devices of a pando platform and inspect its cluster through "
+               "a node's admin API."};
   app.footer("Global flags (see pando-ctl --help) may go before or after the "
              "command. Exit status: 0 ok, 1 the node reported an error, 2 "
              "usage error, 3 the node cannot be reached.");
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   add_key_commands(app, commands);
   add_device_commands(app, commands);
   add_status_command(app, commands);
+  add_cluster_commands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

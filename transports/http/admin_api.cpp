@@ -244,6 +244,21 @@ void cluster_locate(const api_context& ctx, const httplib::Request& req,
   reply_json(res, 200, body.dump());
 }
 
+void cluster_drain(const api_context& ctx, const httplib::Request& req,
+                   httplib::Response& res) {
+  auto name = req.matches[1].str();
+  auto out
+    = ask<std::uint64_t>(*ctx.sys, *ctx.agent, std::chrono::milliseconds{15000},
+                         caf::leave_atom_v, name);
+  if (!out.first)
+    return reply_error(res, status_of(out.second.code),
+                       status_of(out.second.code), out.second.message);
+  json body{{"node", name},
+            {"shards_handed_off", std::get<0>(*out.first)},
+            {"state", "left"}};
+  reply_json(res, 200, body.dump());
+}
+
 } // namespace
 
 void add_admin_api(server& srv, const api_context& ctx) {
@@ -298,6 +313,10 @@ void add_admin_api(server& srv, const api_context& ctx) {
           guard([ctx](const auto& req, auto& res) {
             cluster_shards(ctx, req, res);
           }));
+  srv.add(
+    "POST", "/admin/v1/cluster/nodes/([^/]{1,100})/drain",
+    "/admin/v1/cluster/nodes/{name}/drain",
+    guard([ctx](const auto& req, auto& res) { cluster_drain(ctx, req, res); }));
   srv.add("GET", "/admin/v1/cluster/locate/([^/]{1,300})",
           "/admin/v1/cluster/locate/{identifier}",
           guard([ctx](const auto& req, auto& res) {
