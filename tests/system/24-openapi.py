@@ -41,6 +41,10 @@ KNOWN_ROUTES = [
     ("delete", "/admin/v1/{kind}/{id}"),
     ("post", "/admin/v1/{kind}/{id}/key"),
     ("get", "/admin/v1/devices/{identifier}"),
+    ("get", "/admin/v1/cluster/nodes"),
+    ("get", "/admin/v1/cluster/shards"),
+    ("get", "/admin/v1/cluster/locate/{identifier}"),
+    ("post", "/admin/v1/cluster/nodes/{name}/drain"),
     ("get", "/healthz"),
     ("get", "/metrics"),
     ("get", "/openapi.json"),
@@ -48,7 +52,8 @@ KNOWN_ROUTES = [
 
 # Values for the path templates the probes fill in: a well-formed
 # identifier of no device, an id of no entity.
-PROBE_VALUES = {"identifier": ["0-0-openapi-probe"], "id": ["999999"], "rule": ["1"]}
+PROBE_VALUES = {"identifier": ["0-0-openapi-probe"], "id": ["999999"], "rule": ["1"],
+                "name": ["no-such-node"]}
 
 
 def resolve(doc, x):

@@ -95,19 +95,23 @@ class Node:
         self._lines = queue.Queue()
         self.proc = subprocess.Popen(self.args(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, bufsize=1)
-        threading.Thread(target=self._pump, daemon=True).start()
+        # The pump gets this run's process and queue: a previous run's pump
+        # may still be draining and must not end this run's queue.
+        threading.Thread(target=self._pump, args=(self.proc, self.lines, self._lines),
+                         daemon=True).start()
         if wait:
             line = self.wait_for_line("started", timeout)
             if line is None:
                 raise RuntimeError("node %s did not start:\n%s" % (self.name, "\n".join(self.lines)))
         return self
 
-    def _pump(self):
-        for line in self.proc.stdout:
+    @staticmethod
+    def _pump(proc, lines, q):
+        for line in proc.stdout:
             line = line.rstrip("\n")
-            self.lines.append(line)
-            self._lines.put(line)
-        self._lines.put(None)
+            lines.append(line)
+            q.put(line)
+        q.put(None)
 
     def wait_for_line(self, needle, timeout=20):
         """Returns the first new output line containing `needle`, or None
