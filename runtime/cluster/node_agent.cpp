@@ -219,7 +219,8 @@ void on_down(agent_actor* self, const caf::actor_addr& who) {
       break;
     }
   tell_router(self);
-  maybe_take_over(self);
+  // Takeover waits for the next tick: losses from one event (a pause of
+  // this node, a partition) arrive one by one, and a takeover must see all.
 }
 
 /// Forms a new cluster with this node and the seeds it reaches.
@@ -266,6 +267,8 @@ void try_join(agent_actor* self) {
     }
   if (st.controller)
     return; // formed; waiting for our own view
+  if (st.view.epoch > 0)
+    return; // a former member never forms a cluster of its own (split brain)
   std::size_t described = 0;
   for (const auto& seed : st.cfg.seeds) {
     auto it = st.peers.find(seed);
@@ -478,7 +481,30 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
         st.last_load = st.cfg.load();
         st.sample_span_s = static_cast<double>(st.cfg.retry_ms) / 1000.0;
       }
+      // A member cut off from the majority (a pause, a partition) may have
+      // been marked down meanwhile: a controller it hosts steps down, and it
+      // asks to join again through any member it reaches.
+      if (st.joined && !has_majority(st.view, reachable(st))) {
+        if (st.controller) {
+          spdlog::warn("cluster: lost the majority; the controller here "
+                       "steps down");
+          self->unlink_from(st.controller);
+          self->send_exit(st.controller, caf::exit_reason::user_shutdown);
+          st.controller = nullptr;
+        }
+        st.joined = false;
+      }
+      maybe_take_over(self);
       try_join(self);
+      // Gossip: a member that missed views (it was paused or cut off) learns
+      // the latest from its peers, and with it whether it was marked down.
+      for (const auto& [addr, p] : st.peers)
+        if (p.described)
+          self
+            ->request(p.agent, std::chrono::seconds{1}, caf::get_atom_v,
+                      view_atom_v)
+            .then([self](cluster_view& v) { on_view(self, std::move(v)); },
+                  [](caf::error&) {});
       // Members of the view that are not connected (a restarted node, a
       // lost link) are retried.
       if (st.view.epoch > 0)
