@@ -28,16 +28,6 @@ std::string from_hex(std::string_view hex) {
   return out;
 }
 
-std::string to_hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 0xf];
-  }
-  return out;
-}
-
 /// Checks the trigger against the rule's type; fills the event for ifttt.
 std::string check_trigger(rule& r, const registry::product_config& cfg) {
   if (r.type == "timer") {
@@ -124,25 +114,14 @@ std::string read_options(const json& body, rule& r) {
 } // namespace
 
 std::string to_json(const rule& r) {
-  return json{{"id", r.id},
-              {"type", r.type},
-              {"trigger", r.trigger},
-              {"target", r.target},
-              {"action", r.action},
-              {"once", r.once},
-              {"enabled", r.enabled},
-              {"ttl", r.ttl_s},
-              {"app_id", r.app_id},
-              {"created_at_ms", r.created_at_ms},
-              {"event_part", r.event_part},
-              {"event_no", r.event_no},
-              {"target_identifier", r.target_identifier},
-              {"target_kind", r.target_kind},
-              {"payload", to_hex(r.payload)},
-              {"fired", r.fired},
-              {"last_fired_ms", r.last_fired_ms},
-              {"last_result", r.last_result}}
-    .dump();
+  auto out = to_api_json(r);
+  out["app_id"] = r.app_id;
+  out["event_part"] = r.event_part;
+  out["event_no"] = r.event_no;
+  out["target_identifier"] = r.target_identifier;
+  out["target_kind"] = r.target_kind;
+  out["payload"] = to_hex(r.payload);
+  return out.dump();
 }
 
 std::optional<rule> rule_from_json(std::string_view text) {

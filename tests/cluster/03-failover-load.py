@@ -9,8 +9,8 @@ import json
 import time
 import urllib.parse
 
-from cluster_test import Cluster, Sim, shards_view, wait_stable
-from pando_test import Device, admin, check, finish, http, login, make_product
+from cluster_test import Cluster, Sim, report_round, wait_marked_down, wait_stable
+from pando_test import Device, admin, check, finish, http, make_product
 import mqtt_raw as m
 
 DEVICES = 300
@@ -42,31 +42,16 @@ try:
         if rnd == 4:
             victim.proc.kill()
             victim.proc.wait()
-            t0 = time.time()
             # Failure detection: the survivors' view marks the victim down.
-            while time.time() < t0 + 20:
-                v = shards_view(survivors[0])
-                if v and any(mm["name"] == victim.name and not mm["up"] for mm in v["members"]):
-                    break
-                time.sleep(0.05)
+            waited = wait_marked_down(survivors[0], victim.name)
             killed_at = time.time()
-            print("failure detected after %.2f s" % (killed_at - t0))
-        for s in sims:
-            if s.conn is not None:
-                s.send()
-        for s in sims:
-            if s.conn is not None:
-                s.ack()
+            print("failure detected after %.2f s" % (waited if waited is not None else -1))
+        report_round(sims)
         if killed_at is not None:
             # Devices that lost their session log in again through a survivor.
             for s in sims:
-                if s.conn is None:
-                    lg = login(survivors[rnd % 2], s.dev.id, s.dev.secret)
-                    if lg.get("code") == 0:
-                        s.dev.token = lg["data"]["access_token"]
-                        port = int(lg["data"]["access_addr"].rsplit(":", 1)[1])
-                        if port != victim.mqtt_port and s.connect(port):
-                            back.setdefault(s.dev.identifier, time.time() - killed_at)
+                if s.conn is None and s.relogin(survivors[rnd % 2], avoid_port=victim.mqtt_port):
+                    back.setdefault(s.dev.identifier, time.time() - killed_at)
 
     lost_sessions = [s for s in sims if s.conn is None]
     check(not lost_sessions, "every device is connected again (%d are not)" % len(lost_sessions))

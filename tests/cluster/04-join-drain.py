@@ -12,7 +12,7 @@ import os
 import subprocess
 import time
 
-from cluster_test import Cluster, Sim, shards_view, stored_reports, wait_stable
+from cluster_test import Cluster, Sim, report_round, shards_view, stored_reports, wait_stable
 from pando_test import ADMIN_TOKEN, BUILD_DIR, Device, admin, check, finish, make_product
 
 SHARDS = 256
@@ -47,12 +47,7 @@ try:
         while r < n or (until_connected and time.time() < deadline
                         and any(s.conn is None for s in sims)):
             r += 1
-            for s in sims:
-                if s.conn is not None:
-                    s.send()
-            for s in sims:
-                if s.conn is not None:
-                    s.ack()
+            report_round(sims)
             for s in sims:
                 if s.conn is None:
                     reconnects += 1

@@ -124,6 +124,28 @@ class Sim:
         return port != avoid_port and self.connect(port)
 
 
+def report_round(sims):
+    """Every connected device sends one report, then reads its PUBACK."""
+    for s in sims:
+        if s.conn is not None:
+            s.send()
+    for s in sims:
+        if s.conn is not None:
+            s.ack()
+
+
+def wait_marked_down(node, name, timeout=20):
+    """Waits until `node`'s view lists `name` as down; returns the seconds
+    waited, or None."""
+    t0 = time.time()
+    while time.time() < t0 + timeout:
+        v = shards_view(node)
+        if v and any(m["name"] == name and not m["up"] for m in v["members"]):
+            return time.time() - t0
+        time.sleep(0.02)
+    return None
+
+
 def stored_reports(node, key, identifier, timeout=10):
     """The device timestamps of the device's stored status reports. A read
     refused while the device's shard moves is retried; a read that keeps

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include "actors/device/device_record.hpp"
 #include "actors/device/history_record.hpp"
 #include "actors/rules/rule_book.hpp"
 #include "tests/unit/hex.hpp"
@@ -40,16 +41,6 @@ std::string error_of(const json& b) {
   return rules::parse_rule_request(b, lamp()).error;
 }
 
-std::string hex_of(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 0xf];
-  }
-  return out;
-}
-
 } // namespace
 
 TEST_CASE("an ifttt rule in pando-cloud's format") {
@@ -68,7 +59,7 @@ TEST_CASE("an ifttt rule in pando-cloud's format") {
   REQUIRE(rules::compile_action(req.r, lamp()).empty());
   // Command header (33 bytes: zero flag, timestamp and token, part 1, no 1,
   // priority 3, 2 params), then two uint8 TLVs.
-  CHECK(hex_of(req.r.payload)
+  CHECK(to_hex(req.r.payload)
         == std::string(50, '0') + "0001000100030002" + "00070100070" + "0");
 }
 
@@ -81,9 +72,9 @@ TEST_CASE("a timer rule with a status action given as an object") {
   CHECK(req.r.once);
   REQUIRE(rules::compile_action(req.r, lamp()).empty());
   // Data header (25 bytes), one sub-data block part 1 no 1 with one TLV.
-  CHECK(hex_of(req.r.payload) == std::string(50, '0') + "000100010001000701");
+  CHECK(to_hex(req.r.payload) == std::string(50, '0') + "000100010001000701");
   rules::stamp_timestamp(req.r.payload, 0x0102030405060708);
-  CHECK(hex_of(req.r.payload).substr(0, 18) == "000102030405060708");
+  CHECK(to_hex(req.r.payload).substr(0, 18) == "000102030405060708");
 }
 
 TEST_CASE("rule requests name what is wrong") {
