@@ -11,6 +11,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -77,10 +78,20 @@ std::optional<std::string> open_store(const node_settings& s,
   return std::nullopt;
 }
 
+bool cluster_tls(const node_settings& s) { return !s.cluster.tls_cert.empty(); }
+
 void configure_actor_system(const node_settings& s,
                             caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::pando>();
   cfg.load<caf::io::middleman>();
+  if (cluster_tls(s)) {
+    // Mutual TLS between nodes: each presents cluster.tls_cert and accepts
+    // only peers whose certificate cluster.tls_ca signed.
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_certificate = s.cluster.tls_cert;
+    cfg.openssl_key = s.cluster.tls_key;
+    cfg.openssl_cafile = s.cluster.tls_ca;
+  }
   auto threads = s.runtime.threads != 0
                    ? s.runtime.threads
                    : std::max(1u, std::thread::hardware_concurrency());
@@ -196,6 +207,7 @@ agent_settings agent_config(const node_settings& s, node_state& st) {
     as.seeds.push_back(seed.to_string());
   as.shards = s.cluster.shards;
   as.replication_factor = s.cluster.replication_factor;
+  as.tls = cluster_tls(s);
   as.controller.max_moves = s.cluster.move_batch;
   as.controller.step_interval_ms = s.cluster.move_interval_ms;
   as.load = [&st] { return sample_load(st); };
@@ -350,8 +362,19 @@ int run_node(const node_settings& s) {
     self->send_exit(storage_actor, caf::exit_reason::user_shutdown);
     self->wait_for(storage_actor);
   };
-  auto published = sys.middleman().publish(agent, s.cluster.listen.port,
-                                           s.cluster.listen.host.c_str(), true);
+  auto published
+    = cluster_tls(s)
+        ? caf::openssl::publish(agent, s.cluster.listen.port,
+                                s.cluster.listen.host.c_str(), true)
+        : sys.middleman().publish(agent, s.cluster.listen.port,
+                                  s.cluster.listen.host.c_str(), true);
+  auto unpublish = [&] {
+    if (cluster_tls(s))
+      caf::anon_send(sys.openssl_manager().actor_handle(),
+                     caf::unpublish_atom_v, agent.address(), *published);
+    else
+      sys.middleman().unpublish(agent, *published);
+  };
   if (!published) {
     stop_actors();
     return fail("cluster.listen " + s.cluster.listen.to_string()
@@ -361,7 +384,7 @@ int run_node(const node_settings& s) {
   std::unique_ptr<mqtt::gateway> mqtt_gw;
   if (auto err = mqtt::gateway::start(sys, mqtt_settings(s), router, registry,
                                       st.metrics, mqtt_gw)) {
-    sys.middleman().unpublish(agent, *published);
+    unpublish();
     stop_actors();
     return fail(*err);
   }
@@ -374,7 +397,7 @@ int run_node(const node_settings& s) {
   http::add_openapi(http);
   if (auto err = http.bind()) {
     mqtt_gw->stop();
-    sys.middleman().unpublish(agent, *published);
+    unpublish();
     stop_actors();
     return fail(*err);
   }
@@ -390,7 +413,7 @@ int run_node(const node_settings& s) {
   hand_off(sys, agent);
   http.stop();
   mqtt_gw->stop();
-  sys.middleman().unpublish(agent, *published);
+  unpublish();
   stop_actors();
   if (auto fl = st.store->flush(); !fl)
     spdlog::error("flush failed: {}", fl.err().to_string());

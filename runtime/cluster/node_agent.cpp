@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/type_ids.hpp"
@@ -149,26 +150,33 @@ void describe(agent_actor* self, const std::string& address) {
 }
 
 /// Connects to the agent at `address` without blocking the agent: a
-/// detached helper makes the (blocking) middleman call.
+/// detached helper makes the (blocking) middleman call, then this node says
+/// hello over the new connection. CAF keeps one connection per pair of
+/// nodes, and its TLS transport drops both when two nodes dial each other,
+/// so dialing is one-way: see `should_dial`.
 void connect(agent_actor* self, const std::string& address) {
   auto& st = self->state;
   if (address == st.cfg.self.cluster_address || st.peers.count(address) > 0
       || !st.connecting.insert(address).second)
     return;
   auto me = caf::actor_cast<caf::actor>(self);
-  self->system().spawn<caf::detached>([me, address](caf::event_based_actor* w) {
-    auto colon = address.rfind(':');
-    auto host = address.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[')
-      host = host.substr(1, host.size() - 2);
-    auto port
-      = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
-    auto agent = w->system().middleman().remote_actor(host, port);
-    if (agent)
-      w->send(me, member_atom_v, address, *agent);
-    else
-      w->send(me, member_atom_v, address, agent.error());
-  });
+  auto tls = st.cfg.tls;
+  self->system().spawn<caf::detached>(
+    [me, address, tls](caf::event_based_actor* w) {
+      auto colon = address.rfind(':');
+      auto host = address.substr(0, colon);
+      if (host.size() > 2 && host.front() == '[')
+        host = host.substr(1, host.size() - 2);
+      auto port
+        = static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1)));
+      auto agent
+        = tls ? caf::openssl::remote_actor<caf::actor>(w->system(), host, port)
+              : w->system().middleman().remote_actor(host, port);
+      if (agent)
+        w->send(me, member_atom_v, address, *agent);
+      else
+        w->send(me, member_atom_v, address, agent.error());
+    });
 }
 
 void on_connected(agent_actor* self, const std::string& address,
@@ -176,8 +184,36 @@ void on_connected(agent_actor* self, const std::string& address,
   auto& st = self->state;
   st.connecting.erase(address);
   self->monitor(agent);
-  st.peers[address].agent = std::move(agent);
+  st.peers[address].agent = agent;
+  self->send(agent, member_atom_v, st.cfg.self,
+             caf::actor_cast<caf::actor>(self));
   describe(self, address);
+}
+
+/// Another node dialed this one and says hello.
+void on_hello(agent_actor* self, const member& m, caf::actor agent) {
+  auto& st = self->state;
+  auto& p = st.peers[m.cluster_address];
+  if (p.agent == agent)
+    return;
+  if (p.agent)
+    self->demonitor(p.agent);
+  self->monitor(agent);
+  p = peer{};
+  p.agent = std::move(agent);
+  describe(self, m.cluster_address);
+}
+
+/// Whether this node dials `address` (the other side dials otherwise):
+/// members dial members with smaller addresses; a node that is not a member
+/// dials the seeds with smaller addresses at once and the others after the
+/// formation grace (a seed that is a member never dials a non-member).
+bool should_dial(const agent_state& st, const std::string& address) {
+  if (address < st.cfg.self.cluster_address)
+    return true;
+  return !st.joined
+         && steady::now() - st.started
+              >= std::chrono::milliseconds{st.cfg.formation_grace_ms};
 }
 
 /// Takes over as controller when the controller's node is lost and this
@@ -258,7 +294,8 @@ void try_join(agent_actor* self) {
   if (st.joined || st.leaving || st.left)
     return;
   for (const auto& seed : st.cfg.seeds)
-    connect(self, seed);
+    if (should_dial(st, seed))
+      connect(self, seed);
   for (const auto& [addr, p] : st.peers)
     if (p.described && p.view.epoch > 0) {
       self->send(p.agent, caf::join_atom_v, st.cfg.self,
@@ -278,9 +315,11 @@ void try_join(agent_actor* self) {
     if (it->second.self.cluster_address < st.cfg.self.cluster_address)
       return; // a smaller seed forms the cluster
   }
+  // Seeds with larger addresses are dialed after one grace period; a seed
+  // that still answers nobody after two does not hold up the formation.
   auto waited = steady::now() - st.started;
   if (described == st.cfg.seeds.size()
-      || waited >= std::chrono::milliseconds{st.cfg.formation_grace_ms})
+      || waited >= 2 * std::chrono::milliseconds{st.cfg.formation_grace_ms})
     form(self);
 }
 
@@ -296,7 +335,7 @@ void on_view(agent_actor* self, cluster_view v) {
     if (m.name == st.cfg.self.name) {
       st.joined = m.up;
       listed = true;
-    } else if (m.up) {
+    } else if (m.up && m.cluster_address < st.cfg.self.cluster_address) {
       connect(self, m.cluster_address);
     }
   }
@@ -460,6 +499,9 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
     [self](member_atom, const std::string& address, caf::actor& agent) {
       on_connected(self, address, std::move(agent));
     },
+    [self](member_atom, const member& m, caf::actor& agent) {
+      on_hello(self, m, std::move(agent));
+    },
     [self](member_atom, const std::string& address, const caf::error& err) {
       self->state.connecting.erase(address);
       spdlog::debug("cluster: cannot reach {}: {}", address, to_string(err));
@@ -509,7 +551,8 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
       // lost link) are retried.
       if (st.view.epoch > 0)
         for (const auto& m : st.view.members)
-          if (m.up && m.name != st.cfg.self.name)
+          if (m.up && m.name != st.cfg.self.name
+              && m.cluster_address < st.cfg.self.cluster_address)
             connect(self, m.cluster_address);
       self->delayed_send(self, std::chrono::milliseconds{st.cfg.retry_ms},
                          caf::tick_atom_v);

@@ -72,6 +72,9 @@ struct agent_settings {
   controller_settings controller;
   /// How long the forming seed waits for the other seeds.
   std::int64_t formation_grace_ms = 3000;
+  /// Connect to other nodes with TLS (the node loaded CAF's OpenSSL module
+  /// with cluster.tls_*).
+  bool tls = false;
   /// Pause between join attempts and reconnects.
   std::int64_t retry_ms = 500;
   /// Samples the node's load (called on the agent's thread).

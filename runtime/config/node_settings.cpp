@@ -278,6 +278,17 @@ const std::vector<option>& options() {
      "Copies of each shard (owner plus followers), capped by cluster size.",
      uint_value(
        [](s & x) -> auto& { return x.cluster.replication_factor; }, 1, 7)},
+    {"cluster.tls_cert", "path", "", false,
+     "PEM certificate this node presents to the others (with cluster.tls_key "
+     "and cluster.tls_ca: traffic between nodes uses TLS, and only nodes "
+     "whose certificate cluster.tls_ca signed are let in).",
+     string_value([](s & x) -> auto& { return x.cluster.tls_cert; })},
+    {"cluster.tls_key", "path", "", false,
+     "PEM private key of cluster.tls_cert.",
+     string_value([](s & x) -> auto& { return x.cluster.tls_key; })},
+    {"cluster.tls_ca", "path", "", false,
+     "PEM file of the CA(s) whose certificates other nodes must present.",
+     string_value([](s & x) -> auto& { return x.cluster.tls_ca; })},
     {"cluster.move_batch", "count", std::to_string(d::cluster::move_batch),
      false,
      "Shards whose placement changes per rebalancing step (the controller's "
@@ -527,8 +538,29 @@ void check_tls(const char* section, tls_settings& tls,
   }
 }
 
+/// Cluster TLS takes all three files or none.
+void check_cluster_tls(const node_settings& s,
+                       std::vector<config_problem>& problems) {
+  const auto& c = s.cluster;
+  auto files = {std::pair{"cluster.tls_cert", &c.tls_cert},
+                std::pair{"cluster.tls_key", &c.tls_key},
+                std::pair{"cluster.tls_ca", &c.tls_ca}};
+  auto any = !c.tls_cert.empty() || !c.tls_key.empty() || !c.tls_ca.empty();
+  if (!any)
+    return;
+  for (auto [name, path] : files) {
+    if (path->empty())
+      problems.push_back(
+        {name, "required when any of cluster.tls_cert, cluster.tls_key, "
+               "cluster.tls_ca is set"});
+    else if (!std::filesystem::is_regular_file(*path))
+      problems.push_back({name, "file '" + *path + "' does not exist"});
+  }
+}
+
 /// Cross-field rules that no single key can check alone.
 void check(node_settings& s, std::vector<config_problem>& problems) {
+  check_cluster_tls(s, problems);
   check_tls("mqtt", s.mqtt.tls, problems);
   check_tls("http", s.http.tls, problems);
   if (s.mqtt.advertise.empty())

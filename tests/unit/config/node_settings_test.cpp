@@ -167,6 +167,22 @@ TEST_CASE("TLS listeners need their files") {
   CHECK(r.settings->mqtt.advertise == "127.0.0.1:8883");
 }
 
+TEST_CASE("cluster TLS takes all three files or none") {
+  pando::test::temp_dir dir;
+  auto cert = dir.sub("cert.pem");
+  std::ofstream{cert} << "x";
+  auto r = load(minimal, {"cluster.tls_cert=" + cert});
+  CHECK(why(r, "cluster.tls_key").find("required when") != std::string::npos);
+  CHECK(why(r, "cluster.tls_ca").find("required when") != std::string::npos);
+  r = load(minimal, {"cluster.tls_cert=" + cert, "cluster.tls_key=" + cert,
+                     "cluster.tls_ca=" + dir.sub("missing.pem")});
+  CHECK(why(r, "cluster.tls_ca").find("does not exist") != std::string::npos);
+  r = load(minimal, {"cluster.tls_cert=" + cert, "cluster.tls_key=" + cert,
+                     "cluster.tls_ca=" + cert});
+  REQUIRE(r.settings);
+  CHECK(r.settings->cluster.tls_ca == cert);
+}
+
 TEST_CASE("two listeners on one address are refused") {
   auto r = load(minimal, {"http.listen=127.0.0.1:1883"});
   CHECK(why(r, "http.listen").find("already used by mqtt.listen")
