@@ -63,9 +63,10 @@ caf::expected<std::map<std::int64_t, json>*> table(registry_actor* self,
   return &self->state.entities[kind];
 }
 
-/// Writes `batch` here and on every follower, then answers with `done()`.
-/// A follower that does not confirm in time re-reads everything from the
-/// leader when it is told about a view again.
+/// Writes `batch` here and on every follower, then answers with `done()`,
+/// or with an error when any copy failed (a follower that is down leaves
+/// the followers with the next view; a follower copies the leader's records
+/// on every view change, so a write that failed on it is not missed).
 template<class T, class F>
 caf::result<T> commit(registry_actor* self, storage::write_batch batch,
                       F done) {
@@ -94,9 +95,11 @@ caf::result<T> commit(registry_actor* self, storage::write_batch batch,
       ->request(f, std::chrono::seconds{5}, registry_atom_v, caf::put_atom_v,
                 batch)
       .then([finish](caf::ok_atom) mutable { finish(); },
-            [finish](caf::error& err) mutable {
+            [finish, failed](caf::error& err) mutable {
               spdlog::warn("registry: a follower did not confirm: {}",
                            to_string(err));
+              if (!*failed)
+                *failed = err;
               finish();
             });
   return rp;

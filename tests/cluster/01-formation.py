@@ -91,6 +91,16 @@ try:
         text = answer.get("r", (0, "{}", {}))[1]
         check(json.loads(text).get("code") == 0, "the command is acknowledged after the PUBACK (%s)" % text)
 
+    # A second connection of the same device on another node ends the first.
+    dev, first = devices[2], sessions[2]
+    other = next(n for n in cluster.nodes if n.mqtt_port != dev.mqtt_port)
+    second = mqtt_session(other, dev)
+    check(first.closed_within(10), "a second session of %s on %s ends the first one" %
+          (dev.identifier, other.name))
+    second.send(m.publish("s", status_payload(1), qos=1, pid=9))
+    check(second.read_packet() == (0x40, b"\x00\x09"), "and the second one is served")
+    sessions[2] = second
+
     loc = owner_of(n2, devices[1].identifier)
     check(loc["online"] and loc["session_node"] != loc["owner"],
           "locate shows a session held away from the owner (%s)" % loc)
@@ -108,6 +118,11 @@ try:
     out = subprocess.run(base + ["shards"], capture_output=True, text=True, env=env)
     check(out.returncode == 0 and "node1" in out.stdout and "epoch" in out.stdout,
           "pando-ctl shards prints the placement (%s)" % out.stdout[:200])
+    out = subprocess.run(base + ["top", "--count", "2", "--interval", "0.2", "--json"],
+                         capture_output=True, text=True, env=env, timeout=30)
+    lines = [json.loads(x) for x in out.stdout.splitlines() if x.strip()]
+    check(out.returncode == 0 and len(lines) == 2 and all(len(x) == 3 for x in lines),
+          "pando-ctl top --count 2 --json prints two snapshots of three nodes")
     out = subprocess.run(base + ["locate", devices[0].identifier, "--json"], capture_output=True,
                          text=True, env=env)
     check(out.returncode == 0 and json.loads(out.stdout)["owner"] == owners[devices[0].identifier],
