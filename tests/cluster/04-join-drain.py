@@ -43,7 +43,7 @@ try:
         (with `until_connected`, more rounds until every device is back)."""
         global reconnects
         r = 0
-        deadline = time.time() + 20
+        deadline = time.time() + 60
         while r < n or (until_connected and time.time() < deadline
                         and any(s.conn is None for s in sims)):
             r += 1
@@ -75,7 +75,8 @@ try:
     check(all(a - b <= BATCH for a, b in zip(left, left[1:]) if a > b),
           "each step moved at most cluster.move_batch=%d shards (%s)" % (BATCH, left))
     rounds(2, cluster.nodes, until_connected=True)
-    check(all(s.conn is not None for s in sims), "every device is connected")
+    check(all(s.conn is not None for s in sims), "every device is connected (not: %s)" %
+          [s.dev.identifier for s in sims if s.conn is None][:5])
 
     # -- pando-ctl drain the fourth node ----------------------------------------
     ctl = os.path.join(BUILD_DIR, "tools", "pando-ctl", "pando-ctl")

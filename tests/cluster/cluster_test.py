@@ -147,17 +147,25 @@ def wait_marked_down(node, name, timeout=20):
 
 
 def stored_reports(node, key, identifier, timeout=10):
-    """The device timestamps of the device's stored status reports. A read
-    refused while the device's shard moves is retried; a read that keeps
-    failing raises."""
+    """The device timestamps of all the device's stored status reports
+    (every page). A read refused while the device's shard moves is retried;
+    a read that keeps failing raises."""
     import urllib.parse
+    out = set()
+    cursor = ""
     deadline = time.time() + timeout
     while True:
-        status, text, _ = http("GET", node.url("/application/v1/devices/%s/history?kind=status&limit=1000"
-                                               % urllib.parse.quote(identifier)), headers={"App-Key": key})
+        query = "kind=status&limit=1000" + ("&cursor=" + cursor if cursor else "")
+        status, text, _ = http("GET", node.url("/application/v1/devices/%s/history?%s"
+                                               % (urllib.parse.quote(identifier), query)),
+                               headers={"App-Key": key})
         body = json.loads(text)
-        if body.get("code") == 0:
-            return {e["device_ts"] for e in body["data"]["entries"]}
-        if time.time() > deadline:
-            raise RuntimeError("history of %s: %s" % (identifier, body))
-        time.sleep(0.1)
+        if body.get("code") != 0:
+            if time.time() > deadline:
+                raise RuntimeError("history of %s: %s" % (identifier, body))
+            time.sleep(0.1)
+            continue
+        out |= {e["device_ts"] for e in body["data"]["entries"]}
+        cursor = body["data"]["next"]
+        if not cursor:
+            return out
