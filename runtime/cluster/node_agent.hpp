@@ -25,7 +25,7 @@
 //                                                 none yet)
 //   (get, route)                 -> actor         this node's router
 //   (get, member)                -> (member, router, registry, replica,
-//                                    cluster_view, last stored view)
+//                                    cluster_view)  all of the above
 //   (join, member, agent)           a node asks to join (forwarded to the
 //                                   controller)
 //   (view, cluster_view)            a new view from the controller
@@ -79,11 +79,6 @@ struct agent_settings {
   std::int64_t retry_ms = 500;
   /// Samples the node's load (called on the agent's thread).
   std::function<node_load()> load;
-  /// The last view this node stored before it started (epoch 0: none), and
-  /// how it stores each view it adopts: a cluster that restarts as a whole
-  /// forms again from the newest stored view, keeping the placement.
-  cluster_view last_view;
-  std::function<void(const cluster_view&)> save_view;
 };
 
 /// Spawns the node agent of the node whose router, registry and replica
