@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/device/big_endian.hpp"
 #include "actors/device/command_record.hpp"
 #include "actors/device/device_record.hpp"
 #include "actors/device/history_record.hpp"
@@ -84,28 +85,6 @@ caf::error fail(errc code, std::string msg) {
 }
 
 // -- status encoding (key `<id>/s`) ------------------------------------------
-
-void put_u16(std::string& out, std::uint16_t x) {
-  out += static_cast<char>(x >> 8);
-  out += static_cast<char>(x & 0xff);
-}
-
-void put_u64(std::string& out, std::uint64_t x) {
-  for (int i = 7; i >= 0; --i)
-    out += static_cast<char>((x >> (8 * i)) & 0xff);
-}
-
-void put_u32(std::string& out, std::uint32_t x) {
-  for (int i = 3; i >= 0; --i)
-    out += static_cast<char>((x >> (8 * i)) & 0xff);
-}
-
-std::uint64_t get_uint(const std::string& in, std::size_t& pos, int bytes) {
-  std::uint64_t x = 0;
-  for (int i = 0; i < bytes; ++i)
-    x = (x << 8) | static_cast<unsigned char>(in[pos++]);
-  return x;
-}
 
 std::string encode_status(const device_state& st) {
   std::vector<object_status> objects;
@@ -243,11 +222,11 @@ void stamp_token(device_state& st, std::string& payload) {
 
 std::string encode_desired(const device_state& st) {
   std::string out;
-  put_u64(out, st.desired_version);
+  put_be(out, st.desired_version, 8);
   for (const auto& [key, d] : st.desired) {
-    put_u16(out, d.part);
-    put_u16(out, d.no);
-    put_u32(out, static_cast<std::uint32_t>(d.block.size()));
+    put_be(out, d.part, 2);
+    put_be(out, d.no, 2);
+    put_be(out, d.block.size(), 4);
     out += d.block;
   }
   return out;
@@ -255,16 +234,16 @@ std::string encode_desired(const device_state& st) {
 
 void decode_desired(const std::string& in, device_state& st) {
   std::size_t pos = 0;
-  if (in.size() < 8)
+  if (!get_be(in, pos, 8, st.desired_version))
     return;
-  st.desired_version = get_uint(in, pos, 8);
-  while (in.size() - pos >= 8) {
-    desired_object d;
-    d.part = static_cast<std::uint16_t>(get_uint(in, pos, 2));
-    d.no = static_cast<std::uint16_t>(get_uint(in, pos, 2));
-    auto n = get_uint(in, pos, 4);
+  std::uint64_t part, no, n;
+  while (get_be(in, pos, 2, part) && get_be(in, pos, 2, no)
+         && get_be(in, pos, 4, n)) {
     if (in.size() - pos < n)
       return;
+    desired_object d;
+    d.part = static_cast<std::uint16_t>(part);
+    d.no = static_cast<std::uint16_t>(no);
     d.block = in.substr(pos, n);
     pos += n;
     st.desired[{d.part, d.no}] = std::move(d);
@@ -302,7 +281,7 @@ std::uint64_t send_delta(device_actor* self) {
   if (delta.empty() || !st.session)
     return 0;
   std::string payload(1, '\0');
-  put_u64(payload, static_cast<std::uint64_t>(now(self) / 1000));
+  put_be(payload, static_cast<std::uint64_t>(now(self) / 1000), 8);
   payload.append(16, '\0');
   for (const auto& d : delta)
     payload += d.block;

@@ -1,31 +1,17 @@
 #include "actors/device/history_record.hpp"
 
+#include "actors/device/big_endian.hpp"
+
 namespace pando {
 
 namespace {
 
-void put_uint(std::string& out, std::uint64_t x, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i)
-    out += static_cast<char>((x >> (8 * i)) & 0xff);
-}
-
-/// Reads `bytes` big-endian bytes at `pos`; false if `in` is too short.
-bool get_uint(std::string_view in, std::size_t& pos, int bytes,
-              std::uint64_t& x) {
-  if (in.size() - pos < static_cast<std::size_t>(bytes))
-    return false;
-  x = 0;
-  for (int i = 0; i < bytes; ++i)
-    x = (x << 8) | static_cast<unsigned char>(in[pos++]);
-  return true;
-}
-
 void put_object(std::string& out, const object_status& o) {
-  put_uint(out, o.part, 2);
-  put_uint(out, o.no, 2);
-  put_uint(out, static_cast<std::uint64_t>(o.device_ts), 8);
-  put_uint(out, static_cast<std::uint64_t>(o.server_ts_ms), 8);
-  put_uint(out, o.params.size(), 4);
+  put_be(out, o.part, 2);
+  put_be(out, o.no, 2);
+  put_be(out, static_cast<std::uint64_t>(o.device_ts), 8);
+  put_be(out, static_cast<std::uint64_t>(o.server_ts_ms), 8);
+  put_be(out, o.params.size(), 4);
   out += o.params;
 }
 
@@ -43,9 +29,9 @@ std::optional<std::vector<object_status>> decode_objects(std::string_view in) {
   std::size_t pos = 0;
   while (pos < in.size()) {
     std::uint64_t part, no, dts, sts, n;
-    if (!get_uint(in, pos, 2, part) || !get_uint(in, pos, 2, no)
-        || !get_uint(in, pos, 8, dts) || !get_uint(in, pos, 8, sts)
-        || !get_uint(in, pos, 4, n) || in.size() - pos < n)
+    if (!get_be(in, pos, 2, part) || !get_be(in, pos, 2, no)
+        || !get_be(in, pos, 8, dts) || !get_be(in, pos, 8, sts)
+        || !get_be(in, pos, 4, n) || in.size() - pos < n)
       return std::nullopt;
     object_status o;
     o.part = static_cast<std::uint16_t>(part);
@@ -70,10 +56,10 @@ std::string history_status(const status_report& r, std::int64_t server_ms) {
 
 std::string history_event(const event_report& e) {
   std::string out = "e";
-  put_uint(out, e.part, 2);
-  put_uint(out, e.no, 2);
-  put_uint(out, e.priority, 2);
-  put_uint(out, static_cast<std::uint64_t>(e.device_ts), 8);
+  put_be(out, e.part, 2);
+  put_be(out, e.no, 2);
+  put_be(out, e.priority, 2);
+  put_be(out, static_cast<std::uint64_t>(e.device_ts), 8);
   out += e.params;
   return out;
 }
@@ -94,8 +80,8 @@ std::optional<history_record> decode_history(std::string_view in) {
     return std::nullopt;
   std::size_t pos = 1;
   std::uint64_t part, no, prio, ts;
-  if (!get_uint(in, pos, 2, part) || !get_uint(in, pos, 2, no)
-      || !get_uint(in, pos, 2, prio) || !get_uint(in, pos, 8, ts))
+  if (!get_be(in, pos, 2, part) || !get_be(in, pos, 2, no)
+      || !get_be(in, pos, 2, prio) || !get_be(in, pos, 8, ts))
     return std::nullopt;
   out.event.part = static_cast<std::uint16_t>(part);
   out.event.no = static_cast<std::uint16_t>(no);
@@ -107,10 +93,10 @@ std::optional<history_record> decode_history(std::string_view in) {
 
 std::string encode_outbox(const outbox_entry& x) {
   std::string out;
-  put_uint(out, x.identifier.size(), 2);
+  put_be(out, x.identifier.size(), 2);
   out += x.identifier;
-  put_uint(out, static_cast<std::uint64_t>(x.product_id), 8);
-  put_uint(out, static_cast<std::uint64_t>(x.server_ms), 8);
+  put_be(out, static_cast<std::uint64_t>(x.product_id), 8);
+  put_be(out, static_cast<std::uint64_t>(x.server_ms), 8);
   out += x.record;
   return out;
 }
@@ -118,12 +104,12 @@ std::string encode_outbox(const outbox_entry& x) {
 std::optional<outbox_entry> decode_outbox(std::string_view in) {
   std::size_t pos = 0;
   std::uint64_t n, product, ms;
-  if (!get_uint(in, pos, 2, n) || in.size() - pos < n)
+  if (!get_be(in, pos, 2, n) || in.size() - pos < n)
     return std::nullopt;
   outbox_entry out;
   out.identifier = std::string{in.substr(pos, n)};
   pos += n;
-  if (!get_uint(in, pos, 8, product) || !get_uint(in, pos, 8, ms))
+  if (!get_be(in, pos, 8, product) || !get_be(in, pos, 8, ms))
     return std::nullopt;
   out.product_id = static_cast<std::int64_t>(product);
   out.server_ms = static_cast<std::int64_t>(ms);

@@ -238,10 +238,12 @@ void load(registry_actor* self, const std::vector<std::string>& keys,
 void apply(registry_actor* self, const storage::write_batch& batch) {
   auto& st = self->state;
   std::vector<std::string> keys, values;
+  auto apps_changed = false;
   for (const auto& op : batch.ops()) {
     if (op.col != column::registry)
       continue;
     auto kind = op.key.substr(0, op.key.find('/'));
+    apps_changed |= kind == "application" || kind.empty();
     if (op.kind == storage::write_batch::op_kind::put) {
       keys.push_back(op.key);
       values.push_back(op.value);
@@ -253,9 +255,10 @@ void apply(registry_actor* self, const storage::write_batch& batch) {
       st.entities.clear(); // a full copy follows in the same batch
       st.last_id.clear();
     }
-    changed(self, kind.empty() ? "application" : kind);
   }
   load(self, keys, values);
+  if (apps_changed)
+    changed(self, "application"); // once, however many records changed
 }
 
 /// Sends the same request to the leader and relays its answer.

@@ -142,12 +142,18 @@ void publish_placement(router_actor* self) {
       if (const auto& r = st.replicas[list[i]])
         p->followers[s].push_back(r);
   }
-  if (st.settings.device.placement)
-    st.settings.device.placement->set(std::move(p));
+  // Timer rules run where their owner device's shard is owned: the rules
+  // actor reads them again when that changes (not on every view).
+  auto owned_changed = true;
+  if (const auto& box = st.settings.device.placement) {
+    if (auto before = box->get())
+      owned_changed = before->owned != p->owned;
+    box->set(std::move(p));
+  }
   if (st.replica)
     self->send(st.replica, view_atom_v, st.view.epoch, std::move(owners));
-  // Timer rules run where their owner device's shard is owned.
-  if (const auto& rules = st.settings.device.rules; rules && *rules)
+  if (const auto& rules = st.settings.device.rules;
+      rules && *rules && owned_changed)
     self->send(*rules, view_atom_v);
 }
 

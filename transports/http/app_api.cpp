@@ -617,13 +617,10 @@ void list_rules(const api_context& ctx, const httplib::Request& req,
   reply_ok(res, items);
 }
 
-/// Reads the rule id of a `.../rules/{rule}` route.
-std::optional<std::uint64_t> rule_id(const httplib::Request& req) {
-  auto text = req.matches[2].str();
-  if (text.empty() || text.size() > 18
-      || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoull(text);
+/// Reads the rule id of a `.../rules/{rule}` route (the route's pattern
+/// admits 1 to 18 digits only).
+std::uint64_t rule_id(const httplib::Request& req) {
+  return std::stoull(req.matches[2].str());
 }
 
 /// Answers a failed rule request: unknown rules are a wrong request.
@@ -641,16 +638,14 @@ void get_rule(const api_context& ctx, const httplib::Request& req,
   if (!prepare(ctx, req, res, call, false, false))
     return;
   auto id = rule_id(req);
-  if (!id)
-    return reply_code(res, wrong_request_format, "rule id: a number");
   auto out = ask_device<std::vector<std::string>>(
     *ctx.sys, *ctx.router, call.id, ctx.timeout, rule_atom_v, caf::get_atom_v);
   if (!out.first)
     return reply_code(res, system_fault, out.second.message);
   for (const auto& text : std::get<0>(*out.first))
-    if (auto r = rules::rule_from_json(text); r && r->id == *id)
+    if (auto r = rules::rule_from_json(text); r && r->id == id)
       return reply_ok(res, rules::to_api_json(*r));
-  reply_rule_error(res, {errc::not_found, {}}, *id);
+  reply_rule_error(res, {errc::not_found, {}}, id);
 }
 
 /// PUT .../rules/{rule} with {"enabled": bool}.
@@ -662,17 +657,15 @@ void put_rule(const api_context& ctx, const httplib::Request& req,
       || !parse_body(req, res, wrong_request_format, body))
     return;
   auto id = rule_id(req);
-  if (!id)
-    return reply_code(res, wrong_request_format, "rule id: a number");
   if (!body.is_object() || body.size() != 1 || !body.contains("enabled")
       || !body["enabled"].is_boolean())
     return reply_code(res, wrong_request_format,
                       "body: {\"enabled\": true|false}");
   auto out = ask_device<std::string>(
     *ctx.sys, *ctx.router, call.id, ctx.timeout, rule_atom_v,
-    caf::update_atom_v, *id, body["enabled"].get<bool>());
+    caf::update_atom_v, id, body["enabled"].get<bool>());
   if (!out.first)
-    return reply_rule_error(res, out.second, *id);
+    return reply_rule_error(res, out.second, id);
   reply_rule(res, std::get<0>(*out.first));
 }
 
@@ -682,13 +675,11 @@ void delete_rule(const api_context& ctx, const httplib::Request& req,
   if (!prepare(ctx, req, res, call, false, false))
     return;
   auto id = rule_id(req);
-  if (!id)
-    return reply_code(res, wrong_request_format, "rule id: a number");
   auto out
     = ask_device<caf::ok_atom>(*ctx.sys, *ctx.router, call.id, ctx.timeout,
-                               rule_atom_v, caf::delete_atom_v, *id);
+                               rule_atom_v, caf::delete_atom_v, id);
   if (!out.first)
-    return reply_rule_error(res, out.second, *id);
+    return reply_rule_error(res, out.second, id);
   reply_code(res, 0, "");
 }
 

@@ -149,33 +149,32 @@ void dispatch(notifier_actor* self, const entry& e, const outbox_entry& x,
   }
 }
 
-/// Reads product `id` from the registry, then handles what waited for it.
+/// Caches product `id`'s config (none: the product is gone or its config
+/// is invalid, and reports go out without data rather than never), then
+/// handles what waited for it.
+void product_read(notifier_actor* self, std::int64_t id,
+                  std::optional<registry::product_config> cfg) {
+  auto& st = self->state;
+  st.products[id] = {std::move(cfg), now_ms()};
+  auto waiting = std::move(st.awaiting_product[id]);
+  st.awaiting_product.erase(id);
+  for (auto& e : waiting)
+    handle(self, std::move(e));
+}
+
+/// Reads product `id` from the registry.
 void fetch_product(notifier_actor* self, std::int64_t id) {
   self
     ->request(self->state.registry, std::chrono::seconds{10}, caf::get_atom_v,
               std::string{"product"}, id)
     .then(
       [self, id](const std::string& text) {
-        auto& cached = self->state.products[id];
         auto parsed = registry::product_config_from_json(
           json::parse(text, nullptr, false).value("config", json{}));
-        cached.cfg = parsed ? std::optional{parsed.config} : std::nullopt;
-        cached.read_at_ms = now_ms();
-        auto waiting = std::move(self->state.awaiting_product[id]);
-        self->state.awaiting_product.erase(id);
-        for (auto& e : waiting)
-          handle(self, std::move(e));
+        product_read(self, id,
+                     parsed ? std::optional{parsed.config} : std::nullopt);
       },
-      [self, id](caf::error&) {
-        // A deleted product: deliver without data rather than never.
-        auto& cached = self->state.products[id];
-        cached.cfg.reset();
-        cached.read_at_ms = now_ms();
-        auto waiting = std::move(self->state.awaiting_product[id]);
-        self->state.awaiting_product.erase(id);
-        for (auto& e : waiting)
-          handle(self, std::move(e));
-      });
+      [self, id](caf::error&) { product_read(self, id, std::nullopt); });
 }
 
 void handle(notifier_actor* self, entry e) {
