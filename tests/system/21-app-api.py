@@ -4,46 +4,25 @@ of the application API, domain checks on every endpoint (S1) and the fixes
 of B9, B11 and B13."""
 
 import json
-import queue
 import threading
 
-import paho.mqtt.client as mqtt
-
-from pando_test import (Device, Node, admin, check, finish, http, make_product, status_payload)
+from pando_test import (Device, Node, PahoDevice, admin, check, finish, http, make_product, status_payload)
 
 node = Node("appapi")
 
 
-class DeviceClient:
+class DeviceClient(PahoDevice):
     """A paho client acting as the device: answers command 65528 with status
-    report (a) and records everything it receives."""
+    report (a) and records everything it receives with its QoS."""
 
     def __init__(self, dev, answer_queries=True):
-        self.received = queue.Queue()
-        self.connected = threading.Event()
-        self.client = mqtt.Client(client_id=dev.client_id, protocol=mqtt.MQTTv311)
-        self.client.username_pw_set(dev.client_id, dev.token)
-        self.client.on_connect = lambda c, u, f, rc: self.connected.set()
-        self.client.on_message = self.on_message
         self.answer_queries = answer_queries
-        self.client.connect(dev.mqtt_host, dev.mqtt_port, keepalive=30)
-        self.client.loop_start()
-        assert self.connected.wait(10)
+        super().__init__(dev)
 
     def on_message(self, client, userdata, msg):
         self.received.put((msg.topic, bytes(msg.payload), msg.qos))
         if self.answer_queries and msg.topic == "c" and msg.payload[27:29] == b"\xff\xf8":
             client.publish("s", status_payload(1), qos=1)
-
-    def next(self, timeout=10):
-        try:
-            return self.received.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
-    def stop(self):
-        self.client.disconnect()
-        self.client.loop_stop()
 
 
 def app_call(method, path, app_key, body=None):

@@ -7,47 +7,18 @@ the application's domain refused with 10008 (pando-cloud accepted it, S2);
 an unknown target 10003; rules survive a restart and keep firing."""
 
 import json
-import queue
-import struct
-import threading
 import time
 
-import paho.mqtt.client as mqtt
-
-from pando_test import Device, Node, admin, check, finish, http, make_product, metric
+from pando_test import (Device, Node, PahoDevice, admin, alarm_payload, check, finish, http,
+                        make_product, metric)
 
 node = Node("rules")
 
 
-class Client:
-    """A paho client acting as a device; records what it receives."""
-
-    def __init__(self, dev):
-        self.received = queue.Queue()
-        self.connected = threading.Event()
-        self.client = mqtt.Client(client_id=dev.client_id, protocol=mqtt.MQTTv311)
-        self.client.username_pw_set(dev.client_id, dev.token)
-        self.client.on_connect = lambda c, u, f, rc: self.connected.set()
-        self.client.on_message = lambda c, u, m: self.received.put((m.topic, bytes(m.payload)))
-        self.client.connect(dev.mqtt_host, dev.mqtt_port, keepalive=30)
-        self.client.loop_start()
-        assert self.connected.wait(10)
-
-    def next(self, timeout=10):
-        try:
-            return self.received.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
+class Client(PahoDevice):
     def alarm(self, text=b"hot"):
-        """Publishes event 1 ("alarm", one string) at QoS 1; waits for PUBACK."""
-        payload = (bytes(1) + bytes(8) + bytes(16) + struct.pack(">HHHH", 1, 1, 0, 1)
-                   + struct.pack(">HH", 12, len(text)) + text)
-        self.client.publish("e", payload, qos=1).wait_for_publish(10)
-
-    def stop(self):
-        self.client.disconnect()
-        self.client.loop_stop()
+        """Publishes event 1 ("alarm") at QoS 1; waits for the PUBACK."""
+        self.publish("e", alarm_payload(text))
 
 
 def call(method, path, key, body=None):

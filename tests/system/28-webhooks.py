@@ -10,15 +10,12 @@ import hashlib
 import hmac
 import json
 import queue
-import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import paho.mqtt.client as mqtt
-
-from pando_test import (Device, Node, admin, check, finish, free_port, make_product, metric,
-                        status_payload)
+from pando_test import (Device, Node, PahoDevice, admin, alarm_payload, check, finish, make_product,
+                        metric, status_payload)
 
 
 class Hook:
@@ -63,31 +60,6 @@ class Hook:
         self.server.server_close()
 
 
-class Client:
-    def __init__(self, dev):
-        self.connected = threading.Event()
-        self.client = mqtt.Client(client_id=dev.client_id, protocol=mqtt.MQTTv311)
-        self.client.username_pw_set(dev.client_id, dev.token)
-        self.client.on_connect = lambda c, u, f, rc: self.connected.set()
-        self.client.connect(dev.mqtt_host, dev.mqtt_port, keepalive=30)
-        self.client.loop_start()
-        assert self.connected.wait(10)
-
-    def publish(self, topic, payload):
-        info = self.client.publish(topic, payload, qos=1)
-        info.wait_for_publish(10)
-        return info.is_published()
-
-    def stop(self):
-        self.client.disconnect()
-        self.client.loop_stop()
-
-
-def alarm(text=b"hot", ts=0):
-    return (bytes(1) + ts.to_bytes(8, "big") + bytes(16) + struct.pack(">HHHH", 1, 1, 0, 1)
-            + struct.pack(">HH", 12, len(text)) + text)
-
-
 def signature_ok(headers, body, token):
     ts = headers.get("X-Pando-Timestamp", "")
     want = "sha256=" + hmac.new(token.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
@@ -114,7 +86,7 @@ try:
     while metric(node, "pando_webhook_applications") != 2 and time.time() < deadline:
         time.sleep(0.02)
     check(metric(node, "pando_webhook_applications") == 2, "the notifier knows both applications")
-    c = Client(dev)
+    c = PahoDevice(dev)
 
     # -- a status report ------------------------------------------------------
     check(c.publish("s", status_payload(1)), "status report (a) acknowledged")
@@ -136,7 +108,7 @@ try:
 
     # -- an event with timestamp 0 gets the receive time (B10) ----------------
     before = int(time.time() * 1000)
-    check(c.publish("e", alarm(b"hot")), "event acknowledged")
+    check(c.publish("e", alarm_payload(b"hot")), "event acknowledged")
     after = int(time.time() * 1000)
     got = hook.next()
     check(got is not None, "the event reached the application server")
@@ -147,7 +119,7 @@ try:
               "timestamp 0 from the device becomes the receive time in ms (%d)" % doc["timestamp"])
 
     # -- the other application's domain does not cover dev; foreign's does ----
-    f = Client(foreign)
+    f = PahoDevice(foreign)
     check(f.publish("s", status_payload(0)), "the foreign device reports")
     got = hook.next()
     check(got is not None and got[0] == "/other" and got[1].get("App-Token") == "tok-b",
@@ -183,7 +155,7 @@ try:
     # -- the outbox survives a restart ----------------------------------------
     port = hook.port
     hook.stop()
-    check(c.publish("e", alarm(b"late")), "an event while the application server is down")
+    check(c.publish("e", alarm_payload(b"late")), "an event while the application server is down")
     c.stop()
     node.stop()
     hook = Hook(port)

@@ -8,6 +8,7 @@ import queue
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -245,6 +246,49 @@ def status_payload(value, ts=1462000000000):
     """Spec 5.4 (a): Data with object part 1 / no 1, one uint8."""
     return (bytes([0]) + ts.to_bytes(8, "big") + bytes(16)
             + bytes([0, 1, 0, 1, 0, 1]) + bytes([0, 7, value]))
+
+
+def alarm_payload(text=b"hot", ts=0):
+    """An Event: event 1 of part 1 ("alarm" in LAMP_CONFIG), one string."""
+    return (bytes(1) + ts.to_bytes(8, "big") + bytes(16) + struct.pack(">HHHH", 1, 1, 0, 1)
+            + struct.pack(">HH", 12, len(text)) + text)
+
+
+class PahoDevice:
+    """`dev` on a python3-paho-mqtt client: records (topic, payload) of what
+    it receives; subclasses may override on_message."""
+
+    def __init__(self, dev):
+        import paho.mqtt.client as mqtt
+        self.received = queue.Queue()
+        self.connected = threading.Event()
+        self.client = mqtt.Client(client_id=dev.client_id, protocol=mqtt.MQTTv311)
+        self.client.username_pw_set(dev.client_id, dev.token)
+        self.client.on_connect = lambda c, u, f, rc: self.connected.set()
+        self.client.on_message = self.on_message
+        self.client.connect(dev.mqtt_host, dev.mqtt_port, keepalive=30)
+        self.client.loop_start()
+        assert self.connected.wait(10)
+
+    def on_message(self, client, userdata, msg):
+        self.received.put((msg.topic, bytes(msg.payload)))
+
+    def next(self, timeout=10):
+        """The next message received, or None after `timeout` seconds."""
+        try:
+            return self.received.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def publish(self, topic, payload):
+        """Publishes at QoS 1; returns whether the PUBACK came."""
+        info = self.client.publish(topic, payload, qos=1)
+        info.wait_for_publish(10)
+        return info.is_published()
+
+    def stop(self):
+        self.client.disconnect()
+        self.client.loop_stop()
 
 
 def metric(node, name, labels=None):
