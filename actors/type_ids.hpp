@@ -76,6 +76,7 @@ CAF_ADD_ATOM(pando, pando, registry_atom, "registry")
 CAF_ADD_ATOM(pando, pando, shard_atom, "shard")
 CAF_ADD_ATOM(pando, pando, replicate_atom, "replicate")
 CAF_ADD_ATOM(pando, pando, pull_atom, "pull")
+CAF_ADD_ATOM(pando, pando, synced_atom, "synced")
 
 CAF_END_TYPE_ID_BLOCK(pando)
 

@@ -196,8 +196,34 @@ node_load sample_load(node_state& st) {
   return out;
 }
 
+/// The cluster view this node stored last (epoch 0: none).
+cluster_view stored_view(caf::actor_system& sys, storage::kv_store& store) {
+  cluster_view out;
+  auto found = store.get(storage::column::meta, "cluster/view");
+  if (!found || !*found)
+    return out;
+  std::vector<char> buf((*found)->begin(), (*found)->end());
+  caf::binary_deserializer source{sys, buf};
+  if (auto err = source(out)) {
+    spdlog::warn("ignoring the stored cluster view: {}", sys.render(err));
+    return {};
+  }
+  return out;
+}
+
 agent_settings agent_config(const node_settings& s, node_state& st) {
   agent_settings as;
+  as.last_view = stored_view(*st.sys, *st.store);
+  as.save_view = [&st](const cluster_view& v) {
+    std::vector<char> buf;
+    caf::binary_serializer sink{*st.sys, buf};
+    if (sink(const_cast<cluster_view&>(v)))
+      return;
+    if (auto ok = st.store->put(storage::column::meta, "cluster/view",
+                                std::string{buf.begin(), buf.end()});
+        !ok)
+      spdlog::warn("cannot store the cluster view: {}", ok.err().to_string());
+  };
   as.info = st.info;
   as.self.name = s.node.name;
   as.self.cluster_address = s.cluster.listen.to_string();
@@ -347,7 +373,8 @@ int run_node(const node_settings& s) {
   devices.device.rules = std::make_shared<caf::actor>(rules);
   devices.device.notifier = std::make_shared<caf::actor>(notifier);
   devices.device.webhooks_active = webhooks_active;
-  auto replica = spawn_replica_actor(sys, storage_actor, s.cluster.shards);
+  auto replica = spawn_replica_actor(sys, storage_actor, s.cluster.shards,
+                                     s.cluster.copy_chunk_bytes);
   devices.device.placement = placement;
   auto router = spawn_router(sys, std::move(devices), storage_actor, replica);
   caf::anon_send(rules, route_atom_v, router);

@@ -166,11 +166,16 @@ void persist(device_actor* self, storage::write_batch batch,
           copy.erase_range(op.col, op.key, op.value);
       }
     for (const auto& f : followers)
-      self
-        ->request(f, std::chrono::seconds{5}, replicate_atom_v, where->epoch,
-                  shard, where->self, copy)
-        .then([one](caf::ok_atom) mutable { one({}); },
-              [one](caf::error& err) mutable { one(std::move(err)); });
+      if (!f)
+        one(caf::make_error(errc::unavailable,
+                            "a follower of the device's shard is not "
+                            "reachable; try again"));
+      else
+        self
+          ->request(f, std::chrono::seconds{5}, replicate_atom_v, where->epoch,
+                    shard, where->self, copy)
+          .then([one](caf::ok_atom) mutable { one({}); },
+                [one](caf::error& err) mutable { one(std::move(err)); });
   }
   self->request(st.storage, caf::infinite, caf::put_atom_v, std::move(batch))
     .then([one](caf::ok_atom) mutable { one({}); },

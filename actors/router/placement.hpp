@@ -18,6 +18,8 @@ namespace pando {
 struct placement {
   std::uint64_t epoch = 0;
   std::string self; ///< this node's name (the owner of its device actors)
+  /// By shard; a null handle is a follower this node does not reach yet
+  /// (writes to that shard fail meanwhile).
   std::vector<std::vector<caf::actor>> followers;
   /// Whether this node owns each shard.
   std::vector<bool> owned;

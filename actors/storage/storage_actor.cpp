@@ -42,24 +42,50 @@ caf::behavior storage_impl(caf::event_based_actor* self,
         return to_caf(st.err());
       return {std::move(keys), std::move(values)};
     },
-    [store](shard_atom,
-            const std::string& prefix) -> caf::result<storage::write_batch> {
-      // A copy of every record under `prefix`, as a batch that first clears
-      // the range on the receiving side.
+    [store](shard_atom, const std::string& prefix, const std::string& cursor,
+            std::uint64_t max_bytes)
+      -> caf::result<storage::write_batch, std::string, bool> {
+      // One chunk of a copy of every record under `prefix`: the first chunk
+      // (empty cursor) first clears the range on the receiving side. The
+      // cursor is the column's position in `copied` and the last key sent.
+      static constexpr storage::column copied[]
+        = {storage::column::devices, storage::column::history,
+           storage::column::commands, storage::column::rules};
       storage::write_batch out;
       auto range = storage::key_range::prefix(prefix);
-      for (auto col : {storage::column::devices, storage::column::history,
-                       storage::column::commands, storage::column::rules}) {
-        out.erase_range(col, range.begin, range.end);
-        auto st = store->scan(col, range,
+      std::size_t first = 0;
+      std::string after;
+      if (cursor.empty()) {
+        for (auto col : copied)
+          out.erase_range(col, range.begin, range.end);
+      } else {
+        first = static_cast<unsigned char>(cursor[0]);
+        after = cursor.substr(1);
+      }
+      std::uint64_t bytes = 0;
+      for (auto c = first; c < std::size(copied); ++c) {
+        auto r = range;
+        if (c == first && !cursor.empty())
+          r.begin = after + '\0'; // strictly after the last key sent
+        std::string last;
+        auto full = false;
+        auto st = store->scan(copied[c], r,
                               [&](std::string_view k, std::string_view v) {
-                                out.put(col, k, v);
-                                return true;
+                                out.put(copied[c], k, v);
+                                bytes += k.size() + v.size();
+                                last.assign(k);
+                                full = bytes >= max_bytes;
+                                return !full;
                               });
         if (!st)
           return to_caf(st.err());
+        if (full) {
+          std::string next(1, static_cast<char>(c));
+          next += last;
+          return {std::move(out), std::move(next), false};
+        }
       }
-      return out;
+      return {std::move(out), std::string{}, true};
     },
     [store](scan_atom, storage::column col, const std::string& prefix)
       -> caf::result<std::vector<std::string>, std::vector<std::string>> {

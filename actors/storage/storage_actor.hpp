@@ -7,9 +7,13 @@
 //   (get, column, key)          -> (found: bool, value: string)
 //   (scan, column, prefix)      -> (keys, values) in key order
 //   (scan, column, key_range)   -> (keys, values) in range order
-//   (shard, prefix)             -> write_batch: erase the prefix's range, then
-//                                  put every record under it (columns
-//                                  devices, history, commands, rules)
+//   (shard, prefix, cursor, max_bytes)
+//                               -> (write_batch, next cursor, done: bool)
+//                                  one chunk (about `max_bytes`) of a copy of
+//                                  every record under `prefix` (columns
+//                                  devices, history, commands, rules); the
+//                                  first chunk (empty cursor) begins by
+//                                  erasing the prefix's range
 //   (put, write_batch)          -> ok, or the storage error
 //   (put, column, key, value)   -> ok, or the storage error
 //   (flush)                     -> ok, or the storage error

@@ -18,6 +18,9 @@ struct controller_state {
   cluster_view target;
   std::map<std::string, caf::actor> agents;
   bool stepping = false;
+  /// Replicas reported in sync since the last publication: published
+  /// together, at most every `sync_batch_ms`.
+  bool sync_pending = false;
   /// Epoch of the last published view: every publication takes the next.
   std::uint64_t epoch = 0;
 
@@ -29,6 +32,7 @@ using controller_actor = caf::stateful_actor<controller_state>;
 void publish(controller_actor* self) {
   auto& st = self->state;
   st.current.epoch = ++st.epoch;
+  st.sync_pending = false; // this view carries them
   for (const auto& m : st.current.members)
     if (m.up)
       if (auto i = st.agents.find(m.name); i != st.agents.end())
@@ -45,8 +49,14 @@ void step(controller_actor* self) {
     st.stepping = false;
     return;
   }
-  st.current = step_towards(st.current, st.target, st.cfg.max_moves);
-  publish(self);
+  // Shards without an in-sync replica up wait (see step_towards): a step
+  // that moved nothing publishes nothing.
+  auto next = step_towards(st.current, st.target, st.cfg.max_moves);
+  if (!plan_moves(st.current, next).empty()
+      || next.syncing != st.current.syncing) {
+    st.current = std::move(next);
+    publish(self);
+  }
   st.stepping = true;
   self->delayed_send(self, std::chrono::milliseconds{st.cfg.step_interval_ms},
                      caf::tick_atom_v);
@@ -84,14 +94,17 @@ void on_join(controller_actor* self, member m, caf::actor agent) {
     seq = std::max(seq, known.joined_seq);
   m.joined_seq = seq + 1;
   m.up = true;
-  // A member that failed and comes back joins again as a new member.
-  auto base = st.target;
-  for (const auto& known : base.members)
-    if (known.name == m.name) {
-      base = apply_leave(base, m.name);
-      break;
-    }
-  retarget(self, apply_join(base, std::move(m)));
+  // A member that comes back (it restarted, or was cut off) keeps the
+  // shards it alone still holds in sync; it is taken as failed first if
+  // that was not seen yet, so it keeps nothing else.
+  for (auto* v : {&st.current, &st.target})
+    for (const auto& known : v->members)
+      if (known.name == m.name) {
+        if (known.up)
+          *v = apply_down(*v, m.name);
+        break;
+      }
+  retarget(self, apply_join(st.target, std::move(m)));
 }
 
 void on_down(controller_actor* self, const caf::actor_addr& who) {
@@ -126,6 +139,20 @@ void on_down(controller_actor* self, const caf::actor_addr& who) {
         step(self);
       return;
     }
+}
+
+/// A replica copied its shard: it counts from the next view on.
+void on_synced(controller_actor* self, std::uint32_t shard,
+               const std::string& name) {
+  auto& st = self->state;
+  if (!mark_synced(st.current, shard, name))
+    return;
+  mark_synced(st.target, shard, name);
+  if (st.sync_pending)
+    return;
+  st.sync_pending = true;
+  self->delayed_send(self, std::chrono::milliseconds{st.cfg.sync_batch_ms},
+                     synced_atom_v);
 }
 
 caf::result<std::uint64_t> on_leave(controller_actor* self,
@@ -176,6 +203,16 @@ caf::behavior controller_impl(controller_actor* self, controller_settings cfg,
       on_join(self, std::move(m), std::move(agent));
     },
     [self](caf::tick_atom) { step(self); },
+    [self](synced_atom, std::uint32_t shard, const std::string& name) {
+      on_synced(self, shard, name);
+    },
+    [self](synced_atom) {
+      auto& st = self->state;
+      if (!st.sync_pending)
+        return;
+      st.sync_pending = false;
+      publish(self);
+    },
     [self](caf::get_atom, view_atom) { return self->state.current; },
     [self](caf::leave_atom, const std::string& name) {
       return on_leave(self, name);

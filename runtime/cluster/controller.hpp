@@ -20,6 +20,8 @@
 //                                   its follower slots are refilled, in one
 //                                   view without it; answers the shards it
 //                                   owned
+//   (synced, shard, name)           `name` copied `shard`: from the next view
+//                                   on it counts as an in-sync replica
 // It sends each node agent (view, cluster_view).
 
 #include <cstdint>
@@ -39,6 +41,9 @@ struct controller_settings {
   /// Shards whose placement changes per rebalancing step.
   std::uint32_t max_moves = 64;
   std::int64_t step_interval_ms = 500;
+  /// Replicas that finished copying a shard are published together, at
+  /// most this often.
+  std::int64_t sync_batch_ms = 100;
   /// The name of the node hosting the controller: once a view makes another
   /// member the oldest (this node left), the controller stops and that
   /// member's agent starts the next one.

@@ -27,6 +27,7 @@ struct peer {
   caf::actor replica;
   member self;            ///< as it describes itself
   cluster_view view;      ///< its view when it answered
+  cluster_view last_view; ///< the last view it stored before it started
   bool described = false; ///< its description arrived
 };
 
@@ -130,7 +131,8 @@ void describe(agent_actor* self, const std::string& address) {
   self->request(agent, std::chrono::seconds{5}, caf::get_atom_v, member_atom_v)
     .then(
       [self, address](member& m, caf::actor& router, caf::actor& registry,
-                      caf::actor& replica, cluster_view& v) {
+                      caf::actor& replica, cluster_view& v,
+                      cluster_view& last) {
         auto it = self->state.peers.find(address);
         if (it == self->state.peers.end())
           return;
@@ -140,6 +142,7 @@ void describe(agent_actor* self, const std::string& address) {
         p.registry = std::move(registry);
         p.replica = std::move(replica);
         p.view = std::move(v);
+        p.last_view = std::move(last);
         p.described = true;
         tell_router(self);
       },
@@ -259,6 +262,41 @@ void on_down(agent_actor* self, const caf::actor_addr& who) {
   // this node, a partition) arrive one by one, and a takeover must see all.
 }
 
+/// Returns the newest view stored by this node or the seeds it reaches,
+/// with `present` up (their addresses refreshed) and the others down, so
+/// that a restarted cluster keeps the placement its data follows; epoch 0
+/// when there is none.
+cluster_view resume_view(const agent_state& st,
+                         const std::vector<member>& present) {
+  auto newest = st.cfg.last_view;
+  for (const auto& [addr, p] : st.peers)
+    if (p.described && p.last_view.epoch > newest.epoch)
+      newest = p.last_view;
+  if (newest.epoch == 0 || newest.shards != st.cfg.shards
+      || newest.replicas.size() != st.cfg.shards)
+    return {};
+  auto out = newest;
+  for (auto& m : out.members) {
+    auto i = std::find_if(present.begin(), present.end(),
+                          [&m](const member& x) { return x.name == m.name; });
+    m.up = i != present.end();
+    if (m.up) {
+      m.cluster_address = i->cluster_address;
+      m.mqtt_address = i->mqtt_address;
+      m.http_address = i->http_address;
+    }
+  }
+  // Members that did not come back lose their shards to their followers.
+  for (const auto& m : newest.members)
+    if (std::none_of(present.begin(), present.end(),
+                     [&m](const member& x) { return x.name == m.name; }))
+      out = apply_down(out, m.name);
+  if (controller_of(out).empty())
+    return {};
+  spdlog::info("cluster: resuming the placement of epoch {}", newest.epoch);
+  return out;
+}
+
 /// Forms a new cluster with this node and the seeds it reaches.
 void form(agent_actor* self) {
   auto& st = self->state;
@@ -279,8 +317,10 @@ void form(agent_actor* self) {
       agents[members[i].name] = p->agent;
   }
   spdlog::info("cluster: forming with {} member(s)", members.size());
-  auto view = initial_view(st.cfg.shards, st.cfg.replication_factor,
-                           std::move(members));
+  auto view = resume_view(st, members);
+  if (view.epoch == 0)
+    view = initial_view(st.cfg.shards, st.cfg.replication_factor,
+                        std::move(members));
   auto cfg = st.cfg.controller;
   cfg.host = st.cfg.self.name;
   st.controller
@@ -346,6 +386,8 @@ void on_view(agent_actor* self, cluster_view v) {
   if (st.joined && !was_joined)
     spdlog::info("cluster: joined, epoch {} with {} member(s)", st.view.epoch,
                  st.view.members.size());
+  if (st.cfg.save_view)
+    st.cfg.save_view(st.view);
   if (st.leaving && !st.joined && !st.left) {
     st.left = true;
     spdlog::info("cluster: left at epoch {}", st.view.epoch);
@@ -494,7 +536,7 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
     [self](caf::get_atom, member_atom) {
       auto& st = self->state;
       return caf::make_message(st.cfg.self, st.router, st.registry, st.replica,
-                               st.view);
+                               st.view, st.cfg.last_view);
     },
     [self](member_atom, const std::string& address, caf::actor& agent) {
       on_connected(self, address, std::move(agent));
@@ -516,6 +558,12 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
       }
     },
     [self](view_atom, cluster_view& v) { on_view(self, std::move(v)); },
+    [self](synced_atom, std::uint32_t shard, std::string& name) {
+      // From this node's router (or, on the controller's node, from another
+      // node's agent): a replica copied a shard.
+      if (auto ctl = controller_or_host(self->state))
+        self->send(ctl, synced_atom_v, shard, std::move(name));
+    },
     [self](caf::tick_atom) {
       auto& st = self->state;
       if (st.cfg.load) {

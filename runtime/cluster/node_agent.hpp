@@ -25,10 +25,12 @@
 //                                                 none yet)
 //   (get, route)                 -> actor         this node's router
 //   (get, member)                -> (member, router, registry, replica,
-//                                    cluster_view)  all of the above
+//                                    cluster_view, last stored view)
 //   (join, member, agent)           a node asks to join (forwarded to the
 //                                   controller)
 //   (view, cluster_view)            a new view from the controller
+//   (synced, shard, name)           a replica copied a shard (from the
+//                                   router; forwarded to the controller)
 //   (nodes)                      -> [node_stats]  every member of the view
 //   (nodes, get)                 -> node_stats    this node
 //   (locate, device_id)          -> shard_location
@@ -79,6 +81,11 @@ struct agent_settings {
   std::int64_t retry_ms = 500;
   /// Samples the node's load (called on the agent's thread).
   std::function<node_load()> load;
+  /// The last view this node stored before it started (epoch 0: none), and
+  /// how it stores each view it adopts: a cluster that restarts as a whole
+  /// forms again from the newest stored view, keeping the placement.
+  cluster_view last_view;
+  std::function<void(const cluster_view&)> save_view;
 };
 
 /// Spawns the node agent of the node whose router, registry and replica

@@ -3,9 +3,15 @@
 // A view maps each shard to an ordered replica list `[owner, follower...]` of
 // indexes into `members`. Invariants of every view built here:
 //
-// - each list holds min(rf, up members) distinct members, all of them up;
-// - the order is the promotion order: when a replica fails, the rest keep
-//   their order, so the first follower (which holds the data) becomes owner;
+// - each list holds min(rf, up members) distinct members, all of them up,
+//   except a list none of whose in-sync replicas is up: it keeps its failed
+//   members (the shard is unavailable until one returns) rather than hand
+//   the shard to replicas that never copied it;
+// - the order is the promotion order: when the owner fails, the first
+//   in-sync follower (which holds the data) becomes owner;
+// - a replica new to a list is syncing (`cluster_view::syncing`) until the
+//   controller hears that it copied the shard (`mark_synced`); every function
+//   here derives that from the view it started from (`carry_sync`);
 // - views never change; every new view carries epoch + 1.
 //
 // The initial placement is a rotation: shard s is owned by up member s mod N,
@@ -78,19 +84,51 @@ std::optional<std::uint16_t> least_loaded(const cluster_view& view,
   return best;
 }
 
-/// Drops replicas that are not up, trims to the effective rf and refills
-/// missing slots with the least loaded members.
+/// Returns whether an in-sync replica of shard `s` is up.
+bool has_synced_up(const cluster_view& view, std::uint32_t s) {
+  for (auto i : view.replicas[s])
+    if (view.members[i].up && !view.is_syncing(s, i))
+      return true;
+  return false;
+}
+
+/// Drops replicas that are not up, promotes an in-sync follower where the
+/// owner failed, trims to the effective rf and refills missing slots with
+/// the least loaded members. A list without an in-sync replica that is up
+/// stays as it is.
 void repair(cluster_view& view) {
   auto rf = effective_rf(view);
   auto owned = load(view, true);
   auto followed = load(view, false);
-  for (auto& xs : view.replicas) {
-    std::erase_if(xs, [&](std::uint16_t i) { return !view.members[i].up; });
-    if (xs.size() > rf)
-      xs.resize(rf);
-    if (xs.empty() && rf > 0) {
+  for (std::uint32_t s = 0; s < view.replicas.size(); ++s) {
+    auto& xs = view.replicas[s];
+    if (xs.empty()) {
+      if (rf == 0)
+        continue; // nobody is up
       xs.push_back(*least_loaded(view, owned, xs));
       ++owned[xs[0]];
+    } else {
+      if (!has_synced_up(view, s))
+        continue; // unavailable until an in-sync replica returns
+      auto owner_lost = !view.members[xs[0]].up;
+      std::erase_if(xs, [&](std::uint16_t i) { return !view.members[i].up; });
+      if (owner_lost) {
+        auto first = std::find_if(xs.begin(), xs.end(), [&](std::uint16_t i) {
+          return !view.is_syncing(s, i);
+        });
+        std::rotate(xs.begin(), first, first + 1);
+      }
+      while (xs.size() > rf) {
+        // Trim syncing followers first: they hold the least.
+        auto it
+          = std::find_if(xs.rbegin(), xs.rend() - 1, [&](std::uint16_t i) {
+              return view.is_syncing(s, i);
+            });
+        if (it != xs.rend() - 1)
+          xs.erase(std::next(it).base());
+        else
+          xs.pop_back();
+      }
     }
     while (xs.size() < rf) {
       auto pick = *least_loaded(view, followed, xs);
@@ -117,23 +155,31 @@ extremes(const cluster_view& view, const std::vector<std::size_t>& cnt) {
 
 /// Moves one ownership from `hi` to `lo`; returns false if none can move.
 bool move_ownership(cluster_view& view, std::uint16_t hi, std::uint16_t lo) {
-  for (auto& xs : view.replicas) // Cheap: `lo` already holds the data.
-    if (xs[0] == hi)
+  // Cheap first: `lo` already follows the shard in sync.
+  for (std::uint32_t s = 0; s < view.replicas.size(); ++s) {
+    auto& xs = view.replicas[s];
+    if (!xs.empty() && xs[0] == hi && !view.is_syncing(s, lo))
       if (auto it = std::find(xs.begin(), xs.end(), lo); it != xs.end()) {
         std::iter_swap(xs.begin(), it);
         return true;
       }
-  for (auto& xs : view.replicas)
-    if (xs[0] == hi) {
+  }
+  for (std::uint32_t s = 0; s < view.replicas.size(); ++s) {
+    auto& xs = view.replicas[s];
+    if (!xs.empty() && xs[0] == hi && !contains(xs, lo)) {
       xs[0] = lo;
       return true;
     }
+  }
   return false;
 }
 
 /// Moves one follower slot from `hi` to `lo`; returns false if none can.
 bool move_follower(cluster_view& view, std::uint16_t hi, std::uint16_t lo) {
-  for (auto& xs : view.replicas) {
+  for (std::uint32_t s = 0; s < view.replicas.size(); ++s) {
+    auto& xs = view.replicas[s];
+    if (xs.empty())
+      continue;
     auto it = std::find(xs.begin() + 1, xs.end(), hi);
     if (it != xs.end() && !contains(xs, lo)) {
       *it = lo;
@@ -179,6 +225,27 @@ std::optional<std::uint16_t> index_of(const cluster_view& view,
   return std::nullopt;
 }
 
+/// Sets `after.syncing` from `before`: a replica of shard `s` in `after` is
+/// in sync if it was an in-sync replica of `s` in `before` (by name), or if
+/// `s` had no replica in `before` (there was nothing to copy).
+void carry_sync(const cluster_view& before, cluster_view& after) {
+  after.syncing.assign(after.replicas.size(), {});
+  auto any = false;
+  for (std::uint32_t s = 0; s < after.replicas.size(); ++s) {
+    if (s >= before.replicas.size() || before.replicas[s].empty())
+      continue;
+    for (auto i : after.replicas[s]) {
+      auto b = index_of(before, after.members[i].name);
+      if (!b || !contains(before.replicas[s], *b) || before.is_syncing(s, *b)) {
+        after.syncing[s].push_back(i);
+        any = true;
+      }
+    }
+  }
+  if (!any)
+    after.syncing.clear();
+}
+
 } // namespace
 
 bool shard_move::owner_changes() const {
@@ -215,6 +282,7 @@ cluster_view apply_join(const cluster_view& view, member m) {
   repair(result);
   level(result, true);
   level(result, false);
+  carry_sync(view, result);
   return result;
 }
 
@@ -223,6 +291,7 @@ cluster_view apply_down(const cluster_view& view, const std::string& name) {
   if (auto i = index_of(result, name))
     result.members[*i].up = false;
   repair(result);
+  carry_sync(view, result);
   return result;
 }
 
@@ -232,10 +301,16 @@ cluster_view apply_leave(const cluster_view& view, const std::string& name) {
   if (!gone)
     return result;
   result.members.erase(result.members.begin() + *gone);
-  for (auto& xs : result.replicas)
+  for (auto& xs : result.replicas) {
+    // A list it was kept in (it held the only copy) loses it too: a member
+    // that leaves is gone for good.
+    std::erase(xs, *gone);
     for (auto& i : xs)
       if (i > *gone)
         --i;
+  }
+  result.syncing.clear();
+  carry_sync(view, result);
   return result;
 }
 
@@ -254,17 +329,49 @@ std::vector<shard_move> plan_moves(const cluster_view& from,
 
 cluster_view step_towards(const cluster_view& current,
                           const cluster_view& target, std::size_t max_moves) {
-  auto moves = plan_moves(current, target);
+  // Every shard starts from its current list (target's members adopted at
+  // once); the first `max_moves` that differ from the target and still have
+  // an in-sync replica up (a source to copy from) take the target's list.
   auto result = target;
   result.epoch = current.epoch + 1;
-  for (std::size_t k = max_moves; k < moves.size(); ++k) {
-    auto& xs = result.replicas[moves[k].shard];
+  for (std::uint32_t s = 0; s < result.replicas.size(); ++s) {
+    auto& xs = result.replicas[s];
     xs.clear();
-    for (const auto& name : moves[k].before)
-      if (auto i = index_of(result, name); i && result.members[*i].up)
-        xs.push_back(*i);
+    if (s < current.replicas.size())
+      for (auto i : current.replicas[s])
+        if (auto j = index_of(result, current.members[i].name))
+          xs.push_back(*j);
   }
+  carry_sync(current, result);
+  std::size_t applied = 0;
+  for (const auto& mv : plan_moves(result, target)) {
+    if (applied == max_moves)
+      break;
+    if (!has_synced_up(result, mv.shard))
+      continue;
+    result.replicas[mv.shard] = target.replicas[mv.shard];
+    ++applied;
+  }
+  carry_sync(current, result);
+  repair(result);
+  carry_sync(current, result);
   return result;
+}
+
+bool mark_synced(cluster_view& view, std::uint32_t shard,
+                 const std::string& name) {
+  auto i = index_of(view, name);
+  if (!i || shard >= view.syncing.size())
+    return false;
+  auto& xs = view.syncing[shard];
+  auto it = std::find(xs.begin(), xs.end(), *i);
+  if (it == xs.end())
+    return false;
+  xs.erase(it);
+  if (std::all_of(view.syncing.begin(), view.syncing.end(),
+                  [](const auto& v) { return v.empty(); }))
+    view.syncing.clear();
+  return true;
 }
 
 std::string controller_of(const cluster_view& view) {

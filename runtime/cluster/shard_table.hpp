@@ -47,7 +47,9 @@ cluster_view apply_join(const cluster_view& view, member m);
 cluster_view apply_leave(const cluster_view& view, const std::string& name);
 
 /// Returns the target view after member `name` fails: as `apply_leave`, but
-/// the member stays listed with `up == false`.
+/// the member stays listed with `up == false`, and where no in-sync replica
+/// of a shard is up without it, that shard's list keeps it (the shard waits
+/// for it instead of starting empty elsewhere).
 cluster_view apply_down(const cluster_view& view, const std::string& name);
 
 /// Lists every shard whose replica list differs between `from` and `to`.
@@ -56,11 +58,17 @@ std::vector<shard_move> plan_moves(const cluster_view& from,
 
 /// Returns the next view on the way from `current` to `target`: at most
 /// `max_moves` shards take their target replica list, with epoch
-/// `current.epoch + 1`. The members of `target` are adopted at once; shards
-/// not yet moved drop replicas that `target` no longer lists as up (repairs
-/// are meant to be applied whole, steps are for rebalancing).
+/// `current.epoch + 1`; a shard without an in-sync replica that is up does
+/// not move. The members of `target` are adopted at once; shards not yet
+/// moved are repaired (repairs are meant to be applied whole, steps are for
+/// rebalancing).
 cluster_view step_towards(const cluster_view& current,
                           const cluster_view& target, std::size_t max_moves);
+
+/// Records that `name` copied `shard` (it stops syncing); returns whether
+/// that changed the view (the epoch is left to the caller).
+bool mark_synced(cluster_view& view, std::uint32_t shard,
+                 const std::string& name);
 
 /// Returns the name of the oldest up member (empty if none is up).
 std::string controller_of(const cluster_view& view);

@@ -13,6 +13,7 @@ inline constexpr std::uint32_t shards = 1024;
 inline constexpr std::uint32_t replication_factor = 2;
 inline constexpr std::uint32_t move_batch = 64;
 inline constexpr std::uint32_t move_interval_ms = 500;
+inline constexpr std::uint32_t copy_chunk_bytes = 512 * 1024;
 } // namespace cluster
 
 namespace mqtt {

@@ -300,6 +300,13 @@ const std::vector<option>& options() {
      "Pause between rebalancing steps.",
      uint_value(
        [](s & x) -> auto& { return x.cluster.move_interval_ms; }, 10, 600000)},
+    {"cluster.copy_chunk_bytes", "bytes",
+     std::to_string(d::cluster::copy_chunk_bytes), false,
+     "Records per message when a node copies a shard it gained (a shard is "
+     "streamed in chunks of about this size).",
+     uint_value(
+       [](s & x) -> auto& { return x.cluster.copy_chunk_bytes; }, 256,
+       64 * 1024 * 1024)},
     {"mqtt.listen", "address", d::mqtt::listen, false,
      "Plain-TCP MQTT listener for devices.",
      address_value([](s & x) -> auto& { return x.mqtt.listen; })},

@@ -43,6 +43,7 @@ struct node_settings {
     std::uint32_t replication_factor = 2;
     std::uint32_t move_batch = 0;
     std::uint32_t move_interval_ms = 0;
+    std::uint32_t copy_chunk_bytes = 0;
     std::string tls_cert;
     std::string tls_key;
     std::string tls_ca;

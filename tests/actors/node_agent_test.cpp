@@ -119,11 +119,29 @@ TEST_CASE_FIXTURE(test::actor_fixture,
   // Epochs only grow.
   for (std::size_t i = 1; i < c->views.size(); ++i)
     CHECK(c->views[i].epoch > c->views[i - 1].epoch);
+  // c copies what it gained: until it says so, it is syncing; the reports
+  // are published together in one view.
+  std::size_t syncing = 0;
+  for (std::uint32_t s = 0; s < last.shards; ++s)
+    for (std::uint16_t m = 0; m < last.members.size(); ++m)
+      if (last.is_syncing(s, m)) {
+        CHECK(last.members[m].name == "c");
+        self->send(ctl, synced_atom_v, s, std::string{"c"});
+        ++syncing;
+      }
+  CHECK(syncing >= 99);
+  auto before_sync = c->views.size();
+  run();
+  advance(100ms);
+  REQUIRE(c->views.size() == before_sync + 1);
+  const auto synced = c->views.back();
+  CHECK(synced.syncing.empty());
+  CHECK(runtime::plan_moves(last, synced).empty());
   // b fails: its shards go to their followers in one view.
   self->send_exit(agent_b, caf::exit_reason::kill);
   run();
   const auto& after = a->views.back();
-  CHECK(after.epoch > last.epoch);
+  CHECK(after.epoch > synced.epoch);
   CHECK_FALSE(after.members[1].up);
   CHECK(runtime::owned_count(after, "b") == 0);
   CHECK(runtime::owned_count(after, "a") + runtime::owned_count(after, "c")

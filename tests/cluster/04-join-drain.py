@@ -4,8 +4,9 @@ rate (cluster.move_batch per cluster.move_interval_ms, each step a view), a
 device whose shard moved sees its session end and reconnects through a new
 login (nothing fails silently), and afterwards the four nodes are balanced.
 Then `pando-ctl drain` takes the fourth node out and SIGTERM makes another
-leave gracefully: each hands its shards off before it is gone. At the end
-every acknowledged report is in the history."""
+leave gracefully: each hands its shards off before it is gone. Shards are
+copied in 256-byte chunks. At the end every acknowledged report is in the
+history."""
 
 import json
 import os
@@ -17,8 +18,10 @@ from pando_test import ADMIN_TOKEN, BUILD_DIR, Device, admin, check, finish, mak
 
 SHARDS = 256
 BATCH = 16
+# The smallest copy chunk: every shard with a device travels in several.
 cluster = Cluster(4, shards=SHARDS, extra_sets={"cluster.move_batch": str(BATCH),
-                                                 "cluster.move_interval_ms": "200"})
+                                                 "cluster.move_interval_ms": "200",
+                                                 "cluster.copy_chunk_bytes": "256"})
 try:
     first3, fourth = cluster.nodes[:3], cluster.nodes[3]
     for n in first3:
@@ -76,7 +79,7 @@ try:
           "each step moved at most cluster.move_batch=%d shards (%s)" % (BATCH, left))
     rounds(2, cluster.nodes, until_connected=True)
     check(all(s.conn is not None for s in sims), "every device is connected (not: %s)" %
-          [s.dev.identifier for s in sims if s.conn is None][:5])
+          [(s.dev.identifier, s.last_error) for s in sims if s.conn is None][:5])
 
     # -- pando-ctl drain the fourth node ----------------------------------------
     ctl = os.path.join(BUILD_DIR, "tools", "pando-ctl", "pando-ctl")

@@ -38,6 +38,15 @@ class Cluster:
         return self
 
     def cleanup(self):
+        """Stops every node; when the test failed (a failed check or an
+        exception on its way out), prints each run's log of every node."""
+        import pando_test
+        if pando_test.failures or sys.exc_info()[0] is not None:
+            for n in self.nodes:
+                for i, run in enumerate(n.history):
+                    print("---- %s, run %d: last %d of %d log lines"
+                          % (n.name, i + 1, min(len(run), 300), len(run)))
+                    print("\n".join(run[-300:]))
         for n in self.nodes:
             n.cleanup()
 
@@ -86,11 +95,14 @@ class Sim:
         self.acked = set()
         self.seq = 0
         self.conn = None
+        self.last_error = None  # why the last login or connect failed
 
     def connect(self, port):
         c = m.Raw(port)
         c.send(m.connect(self.dev.client_id, self.dev.token))
-        if c.read_packet(timeout=5) != (0x20, b"\x00\x00"):
+        ack = c.read_packet(timeout=5)
+        if ack != (0x20, b"\x00\x00"):
+            self.last_error = "CONNACK on port %d: %r" % (port, ack)
             c.close()
             return False
         self.conn = c
@@ -118,6 +130,7 @@ class Sim:
         """Logs in again through `node` and connects to the access address."""
         lg = login(node, self.dev.id, self.dev.secret)
         if lg.get("code") != 0:
+            self.last_error = "login through %s: %s" % (node.name, lg)
             return False
         self.dev.token = lg["data"]["access_token"]
         port = int(lg["data"]["access_addr"].rsplit(":", 1)[1])

@@ -80,6 +80,7 @@ class Node:
         self.sets.update(extra_sets or {})
         self.proc = None
         self.lines = []
+        self.history = []  # the output of every run, for failure reports
         self._lines = queue.Queue()
 
     def args(self):
@@ -93,12 +94,13 @@ class Node:
     def start(self, wait=True, timeout=20):
         """Starts the node; with `wait`, returns once it logged 'started'."""
         self.lines = []
+        self.history.append([])
         self._lines = queue.Queue()
         self.proc = subprocess.Popen(self.args(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, bufsize=1)
         # The pump gets this run's process and queue: a previous run's pump
         # may still be draining and must not end this run's queue.
-        threading.Thread(target=self._pump, args=(self.proc, self.lines, self._lines),
+        threading.Thread(target=self._pump, args=(self.proc, self.lines, self._lines, self.history[-1]),
                          daemon=True).start()
         if wait:
             line = self.wait_for_line("started", timeout)
@@ -107,10 +109,11 @@ class Node:
         return self
 
     @staticmethod
-    def _pump(proc, lines, q):
+    def _pump(proc, lines, q, history):
         for line in proc.stdout:
             line = line.rstrip("\n")
             lines.append(line)
+            history.append(line)
             q.put(line)
         q.put(None)
 

@@ -238,3 +238,87 @@ TEST_CASE("unknown names change nothing but the epoch") {
   CHECK(plan_moves(view, same).empty());
   CHECK(owned_count(view, "pluto") == 0);
 }
+
+TEST_CASE("a refilled replica is syncing until it reports its copy") {
+  auto view = initial_view(64, 2, planets(3));
+  CHECK(view.syncing.empty());
+  auto down = apply_down(view, "earth");
+  std::size_t syncing = 0;
+  for (std::uint32_t s = 0; s < 64; ++s) {
+    const auto& xs = down.replicas[s];
+    // Owners are in sync: the promoted follower held the data.
+    CHECK_FALSE(down.is_syncing(s, xs[0]));
+    // A follower is syncing exactly when earth was in the list before.
+    auto had_earth
+      = owner_of(view, s) == "earth" || followers_of(view, s).at(0) == "earth";
+    CHECK(down.is_syncing(s, xs[1]) == had_earth);
+    syncing += had_earth ? 1 : 0;
+  }
+  CHECK(syncing == 43); // earth's 22 owned + 21 followed of 64
+  for (std::uint32_t s = 0; s < 64; ++s)
+    mark_synced(down, s, followers_of(down, s).at(0));
+  CHECK(down.syncing.empty());
+  CHECK_FALSE(mark_synced(down, 0, "mars")); // nothing left to mark
+}
+
+TEST_CASE("a second failure before the copy keeps the shard where its data "
+          "is") {
+  auto view = initial_view(64, 2, planets(3));
+  auto one = apply_down(view, "earth");
+  auto two = apply_down(one, "mars");
+  std::size_t kept = 0;
+  for (std::uint32_t s = 0; s < 64; ++s) {
+    const auto& xs = one.replicas[s];
+    auto mars_only
+      = one.members[xs[0]].name == "mars" && one.is_syncing(s, xs[1]);
+    if (mars_only) {
+      // Jupiter never copied it: mars, though down, stays its owner.
+      CHECK(owner_of(two, s) == "mars");
+      ++kept;
+    } else {
+      CHECK(owner_of(two, s) == "jupiter");
+    }
+  }
+  // Exactly the shards earth and mars held together: jupiter was copying
+  // each of them when mars failed.
+  std::size_t together = 0;
+  for (std::uint32_t s = 0; s < 64; ++s) {
+    std::set<std::string> names{owner_of(view, s), followers_of(view, s).at(0)};
+    together += names == std::set<std::string>{"earth", "mars"} ? 1 : 0;
+  }
+  CHECK(kept == together);
+  CHECK(kept > 0);
+  // Mars comes back: it owns them again, and the rest rebalances.
+  auto back = apply_join(two, {"mars", 4, true});
+  for (std::uint32_t s = 0; s < 64; ++s)
+    if (owner_of(two, s) == "mars")
+      CHECK(owner_of(back, s) == "mars");
+  // No step hands one of them to jupiter while mars is down.
+  auto step = step_towards(two, apply_join(two, {"venus", 5, true}), 64);
+  for (std::uint32_t s = 0; s < 64; ++s)
+    if (owner_of(two, s) == "mars")
+      CHECK(followers_of(step, s) == followers_of(two, s));
+}
+
+TEST_CASE("a leave renumbers the syncing replicas with the members") {
+  auto view = initial_view(64, 2, planets(4));
+  auto down = apply_down(view, "mars");
+  auto left = apply_leave(down, "earth");
+  REQUIRE(left.members.size() == 3);
+  for (std::uint32_t s = 0; s < 64; ++s)
+    for (auto i : left.replicas[s]) {
+      REQUIRE(i < left.members.size());
+      // In sync exactly when it was an in-sync replica of s before.
+      auto before = std::find_if(down.members.begin(), down.members.end(),
+                                 [&](const member& m) {
+                                   return m.name == left.members[i].name;
+                                 })
+                    - down.members.begin();
+      auto listed
+        = std::find(down.replicas[s].begin(), down.replicas[s].end(), before)
+          != down.replicas[s].end();
+      CHECK(
+        left.is_syncing(s, i)
+        == (!listed || down.is_syncing(s, static_cast<std::uint16_t>(before))));
+    }
+}

@@ -1,0 +1,55 @@
+"""A whole cluster restarts (power loss: SIGKILL of every node) after its
+placement changed (a fourth node joined and shards moved). The nodes form
+again from the newest view they stored, so every shard is owned where its
+data is: every acknowledged report is readable afterwards."""
+
+import time
+
+from cluster_test import Cluster, Sim, report_round, shards_view, stored_reports, wait_stable
+from pando_test import Device, admin, check, finish, make_product
+
+cluster = Cluster(4, shards=64, extra_sets={"cluster.copy_chunk_bytes": "256"})
+try:
+    first3, fourth = cluster.nodes[:3], cluster.nodes[3]
+    for n in first3:
+        n.start(wait=False)
+    for n in first3:
+        check(n.wait_for_line("started", 30) is not None, "%s started" % n.name)
+    check(wait_stable(first3, 3) is not None, "three nodes form a cluster")
+    fourth.start()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        v = shards_view(first3[0])
+        if v and len(v["members"]) == 4 and all(abs(m["shards_owned"] - 16) <= 1 for m in v["members"]):
+            break
+        time.sleep(0.1)
+    check(v and len(v["members"]) == 4, "a fourth node joined and the shards moved")
+    product = make_product(first3[0])
+    _, app = admin(first3[0], "POST", "/admin/v1/applications", {"name": "app", "domain": "*"})
+    sims = []
+    for i in range(40):
+        s = Sim(Device(cluster.nodes[i % 4], product["key"], "rs-%d" % i))
+        s.connect(s.dev.mqtt_port)
+        sims.append(s)
+    for _ in range(3):
+        report_round(sims)
+    acked = sum(len(s.acked) for s in sims)
+    check(acked == 120, "120 reports acknowledged (%d)" % acked)
+    for s in sims:
+        if s.conn:
+            s.conn.close()
+    for n in cluster.nodes:
+        n.proc.kill()
+        n.proc.wait()
+    for n in cluster.nodes:
+        n.start(wait=False)
+    for n in cluster.nodes:
+        check(n.wait_for_line("started", 30) is not None, "%s restarted" % n.name)
+    check(wait_stable(cluster.nodes, 4, timeout=30) is not None, "the four nodes form again")
+    check(any("resuming the placement" in line for n in cluster.nodes for line in n.lines),
+          "from the view they stored")
+    missing = sum(len(s.acked - stored_reports(cluster.nodes[0], app["key"], s.dev.identifier)) for s in sims)
+    check(missing == 0, "every acknowledged report is readable after the restart (%d missing)" % missing)
+finally:
+    cluster.cleanup()
+finish()
