@@ -8,6 +8,7 @@
 #include <csignal>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -296,17 +297,32 @@ http::api_context api_context(const node_settings& s, caf::actor_system& sys,
 }
 
 /// Leaves the cluster before stopping: the controller hands this node's
-/// shards to their followers, so no acknowledged write depends on it.
+/// shards to their followers, so no acknowledged write depends on it. While
+/// this node holds the only in-sync copy of a shard, the controller says to
+/// try again: that goes on for up to 30 s.
 void hand_off(caf::actor_system& sys, const caf::actor& agent) {
   caf::scoped_actor self{sys};
-  self->request(agent, std::chrono::seconds{15}, caf::leave_atom_v)
-    .receive(
-      [](std::uint64_t epoch) {
-        spdlog::info("left the cluster at epoch {}", epoch);
-      },
-      [&sys](caf::error& err) {
-        spdlog::info("left without handing off: {}", sys.render(err));
-      });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  for (;;) {
+    caf::error failed;
+    self->request(agent, std::chrono::seconds{15}, caf::leave_atom_v)
+      .receive(
+        [](std::uint64_t epoch) {
+          spdlog::info("left the cluster at epoch {}", epoch);
+        },
+        [&failed](caf::error& err) { failed = std::move(err); });
+    if (!failed)
+      return;
+    auto again = failed.category() == caf::atom("pando")
+                 && static_cast<errc>(failed.code()) == errc::unavailable
+                 && std::chrono::steady_clock::now() < deadline;
+    if (!again) {
+      spdlog::info("left without handing off: {}", sys.render(failed));
+      return;
+    }
+    spdlog::info("waiting to leave: {}", sys.render(failed));
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  }
 }
 
 /// Waits for SIGINT or SIGTERM; returns its number.

@@ -14,7 +14,7 @@ packages=(
   libcli11-dev libssl-dev
   # test peers and test tooling
   python3 python3-paho-mqtt python3-prometheus-client mosquitto
-  mosquitto-clients openssl procps
+  mosquitto-clients openssl procps iproute2
 )
 
 missing=()

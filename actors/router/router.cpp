@@ -257,9 +257,15 @@ void pull(router_actor* self, std::uint32_t s, bool owner) {
     }
     auto held = std::move(st.frozen[s]);
     st.frozen.erase(s);
+    auto idx = owner_index(st, shard_id{s});
+    auto mine = st.quorum && idx >= 0
+                && st.view.members[static_cast<std::size_t>(idx)].name
+                     == st.settings.node_name;
     for (auto& h : held)
-      if (ok)
+      if (ok && mine)
         h.promise.deliver(activate(self, h.id));
+      else if (!mine)
+        h.promise.deliver(unavailable("shard moved; ask again"));
       else
         h.promise.deliver(unavailable("shard " + std::to_string(s)
                                       + " could not be copied here yet; "

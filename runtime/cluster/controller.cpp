@@ -166,6 +166,14 @@ caf::result<std::uint64_t> on_leave(controller_actor* self,
                           [](const member& m) { return m.up; });
   if (up < 2)
     return caf::make_error(errc::conflict, "the last member cannot leave");
+  // A member holding the only in-sync copy of a shard (its other replicas
+  // are still copying) leaves once they have it.
+  if (auto sole = sole_copies(st.current, name); sole > 0)
+    return caf::make_error(errc::unavailable,
+                           name + " holds the only in-sync copy of "
+                             + std::to_string(sole)
+                             + " shard(s) while their other replicas copy "
+                               "them; try again shortly");
   auto owned = owned_count(st.current, name);
   spdlog::info("cluster: {} leaves, handing off {} shards", name, owned);
   st.target = apply_leave(st.target, name);

@@ -415,6 +415,23 @@ std::size_t owned_count(const cluster_view& view, const std::string& name) {
   return i ? load(view, true)[*i] : 0;
 }
 
+std::size_t sole_copies(const cluster_view& view, const std::string& name) {
+  auto me = index_of(view, name);
+  if (!me)
+    return 0;
+  std::size_t result = 0;
+  for (std::uint32_t s = 0; s < view.replicas.size(); ++s) {
+    const auto& xs = view.replicas[s];
+    if (!contains(xs, *me) || view.is_syncing(s, *me))
+      continue;
+    auto others = std::any_of(xs.begin(), xs.end(), [&](std::uint16_t i) {
+      return i != *me && view.members[i].up && !view.is_syncing(s, i);
+    });
+    result += others ? 0 : 1;
+  }
+  return result;
+}
+
 std::size_t followed_count(const cluster_view& view, const std::string& name) {
   auto i = index_of(view, name);
   return i ? load(view, false)[*i] : 0;

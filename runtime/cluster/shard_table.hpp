@@ -88,6 +88,10 @@ std::vector<std::string> followers_of(const cluster_view& view,
 /// Returns how many shards `name` owns.
 std::size_t owned_count(const cluster_view& view, const std::string& name);
 
+/// Returns how many shards have `name` as their only in-sync replica that is
+/// up (their other replicas are still copying them).
+std::size_t sole_copies(const cluster_view& view, const std::string& name);
+
 /// Returns how many shards `name` follows.
 std::size_t followed_count(const cluster_view& view, const std::string& name);
 

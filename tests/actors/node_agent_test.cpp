@@ -119,6 +119,19 @@ TEST_CASE_FIXTURE(test::actor_fixture,
   // Epochs only grow.
   for (std::size_t i = 1; i < c->views.size(); ++i)
     CHECK(c->views[i].epoch > c->views[i - 1].epoch);
+  // While c still copies shards that a alone holds in sync, a may not
+  // leave: the controller says to try again.
+  self->send(ctl, caf::leave_atom_v, std::string{"a"});
+  run();
+  bool refused = false;
+  self->receive([](std::uint64_t) { FAIL("a left with sole copies"); },
+                [&](const caf::error& err) {
+                  refused
+                    = err.category() == caf::atom("pando")
+                      && static_cast<errc>(err.code()) == errc::unavailable;
+                },
+                caf::after(0s) >> [] { FAIL("no answer to the leave"); });
+  CHECK(refused);
   // c copies what it gained: until it says so, it is syncing; the reports
   // are published together in one view.
   std::size_t syncing = 0;

@@ -8,6 +8,7 @@ pando-ctl inspects the cluster through any node."""
 
 import json
 import os
+import re
 import subprocess
 import threading
 
@@ -118,6 +119,10 @@ try:
     out = subprocess.run(base + ["shards"], capture_output=True, text=True, env=env)
     check(out.returncode == 0 and "node1" in out.stdout and "epoch" in out.stdout,
           "pando-ctl shards prints the placement (%s)" % out.stdout[:200])
+    check(re.search(r"shards unavailable\s+0\b", out.stdout) is not None
+          and re.search(r"replicas still copying\s+0\b", out.stdout) is not None
+          and "COPYING" in out.stdout,
+          "and says that no replica is copying and no shard is unavailable")
     out = subprocess.run(base + ["top", "--count", "2", "--interval", "0.2", "--json"],
                          capture_output=True, text=True, env=env, timeout=30)
     lines = [json.loads(x) for x in out.stdout.splitlines() if x.strip()]

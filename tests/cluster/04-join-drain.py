@@ -13,7 +13,7 @@ import os
 import subprocess
 import time
 
-from cluster_test import Cluster, Sim, report_round, shards_view, stored_reports, wait_stable
+from cluster_test import Cluster, Sim, report_round, shards_view, stored_reports, wait_stable, wait_synced
 from pando_test import ADMIN_TOKEN, BUILD_DIR, Device, admin, check, finish, make_product
 
 SHARDS = 256
@@ -77,6 +77,10 @@ try:
     check(len(left) >= 3, "the move took several views (%d)" % len(left))
     check(all(a - b <= BATCH for a, b in zip(left, left[1:]) if a > b),
           "each step moved at most cluster.move_batch=%d shards (%s)" % (BATCH, left))
+    synced = wait_synced(first3[0])
+    check(synced and synced["replicas_syncing"] == 0 and synced["shards_unavailable"] == 0,
+          "every replica the join added copied its shard (%s still copying)"
+          % (synced or {}).get("replicas_syncing"))
     rounds(2, cluster.nodes, until_connected=True)
     check(all(s.conn is not None for s in sims), "every device is connected (not: %s)" %
           [(s.dev.identifier, s.last_error) for s in sims if s.conn is None][:5])

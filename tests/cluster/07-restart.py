@@ -5,7 +5,7 @@ data is: every acknowledged report is readable afterwards."""
 
 import time
 
-from cluster_test import Cluster, Sim, report_round, shards_view, stored_reports, wait_stable
+from cluster_test import Cluster, Sim, report_round, shards_view, stored_reports, wait_stable, wait_synced
 from pando_test import Device, admin, check, finish, make_product
 
 cluster = Cluster(4, shards=64, extra_sets={"cluster.copy_chunk_bytes": "256"})
@@ -48,6 +48,10 @@ try:
     check(wait_stable(cluster.nodes, 4, timeout=30) is not None, "the four nodes form again")
     check(any("resuming the placement" in line for n in cluster.nodes for line in n.lines),
           "from the view they stored")
+    synced = wait_synced(cluster.nodes[0])
+    check(synced and synced["replicas_syncing"] == 0 and synced["shards_unavailable"] == 0,
+          "every shard has its in-sync replicas again (%s)" % {k: (synced or {}).get(k) for k in
+                                                              ("replicas_syncing", "shards_unavailable")})
     missing = sum(len(s.acked - stored_reports(cluster.nodes[0], app["key"], s.dev.identifier)) for s in sims)
     check(missing == 0, "every acknowledged report is readable after the restart (%d missing)" % missing)
 finally:

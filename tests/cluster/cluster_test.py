@@ -38,17 +38,22 @@ class Cluster:
         return self
 
     def cleanup(self):
-        """Stops every node; when the test failed (a failed check or an
-        exception on its way out), prints each run's log of every node."""
-        import pando_test
-        if pando_test.failures or sys.exc_info()[0] is not None:
-            for n in self.nodes:
-                for i, run in enumerate(n.history):
-                    print("---- %s, run %d: last %d of %d log lines"
-                          % (n.name, i + 1, min(len(run), 300), len(run)))
-                    print("\n".join(run[-300:]))
+        """Stops every node (printing their logs if the test failed)."""
+        print_logs_on_failure(self.nodes)
         for n in self.nodes:
             n.cleanup()
+
+
+def print_logs_on_failure(nodes):
+    """When the test failed (a failed check, or an exception on its way
+    out), prints the end of each run's log of every node in `nodes`."""
+    import pando_test
+    if not pando_test.failures and sys.exc_info()[0] is None:
+        return
+    for n in nodes:
+        for i, run in enumerate(n.history):
+            print("---- %s, run %d: last %d of %d log lines" % (n.name, i + 1, min(len(run), 300), len(run)))
+            print("\n".join(run[-300:]))
 
 
 def shards_view(node):
@@ -75,6 +80,19 @@ def wait_stable(nodes, members, timeout=30):
     return None
 
 
+def wait_synced(node, timeout=30):
+    """Waits until `node`'s view has no replica still copying and no shard
+    without an in-sync replica up; returns that view, or the last one."""
+    deadline = time.time() + timeout
+    v = None
+    while time.time() < deadline:
+        v = shards_view(node)
+        if v and v["replicas_syncing"] == 0 and v["shards_unavailable"] == 0:
+            return v
+        time.sleep(0.1)
+    return v
+
+
 def owner_of(node, identifier):
     status, body = admin(node, "GET", "/admin/v1/cluster/locate/" + identifier)
     assert status == 200, (status, body)
@@ -97,12 +115,12 @@ class Sim:
         self.conn = None
         self.last_error = None  # why the last login or connect failed
 
-    def connect(self, port):
-        c = m.Raw(port)
+    def connect(self, port, host="127.0.0.1"):
+        c = m.Raw(port, host)
         c.send(m.connect(self.dev.client_id, self.dev.token))
         ack = c.read_packet(timeout=5)
         if ack != (0x20, b"\x00\x00"):
-            self.last_error = "CONNACK on port %d: %r" % (port, ack)
+            self.last_error = "CONNACK from %s:%d: %r" % (host, port, ack)
             c.close()
             return False
         self.conn = c
@@ -133,8 +151,9 @@ class Sim:
             self.last_error = "login through %s: %s" % (node.name, lg)
             return False
         self.dev.token = lg["data"]["access_token"]
-        port = int(lg["data"]["access_addr"].rsplit(":", 1)[1])
-        return port != avoid_port and self.connect(port)
+        host, port = lg["data"]["access_addr"].rsplit(":", 1)
+        self.dev.mqtt_host, self.dev.mqtt_port = host, int(port)
+        return int(port) != avoid_port and self.connect(int(port), host)
 
 
 def report_round(sims):

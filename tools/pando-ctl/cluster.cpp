@@ -139,9 +139,12 @@ void print_shards(session& s, const json& v, bool with_table) {
                         {"shards", cell(v, "shards")},
                         {"replication factor", cell(v, "replication_factor")},
                         {"controller", cell(v, "controller")},
+                        {"replicas still copying", cell(v, "replicas_syncing")},
+                        {"shards unavailable", cell(v, "shards_unavailable")},
                       });
   auto shards = number(v, "shards");
-  table members{{"NAME", "UP", "CLUSTER", "OWNED", "FOLLOWED", "SHARE"}};
+  table members{
+    {"NAME", "UP", "CLUSTER", "OWNED", "FOLLOWED", "COPYING", "SHARE"}};
   for (const auto& m : v.value("members", json::array())) {
     std::string share = "-";
     if (shards > 0 && m.contains("shards_owned")) {
@@ -152,14 +155,16 @@ void print_shards(session& s, const json& v, bool with_table) {
     }
     members.add_row({cell(m, "name"), m.value("up", false) ? "yes" : "no",
                      cell(m, "cluster"), cell(m, "shards_owned"),
-                     cell(m, "shards_followed"), share});
+                     cell(m, "shards_followed"), cell(m, "shards_syncing"),
+                     share});
   }
   s.out << '\n';
   members.print(s.out);
   if (!with_table)
     return;
-  table placement{{"SHARD", "OWNER", "FOLLOWERS"}};
+  table placement{{"SHARD", "OWNER", "FOLLOWERS", "COPYING"}};
   auto rows = v.value("table", json::array());
+  auto copying = v.value("syncing", json::array());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& replicas = rows[i];
     auto followers = json::array();
@@ -169,7 +174,8 @@ void print_shards(session& s, const json& v, bool with_table) {
     placement.add_row(
       {std::to_string(i),
        replicas.is_array() && !replicas.empty() ? cell(replicas[0]) : "-",
-       joined(followers)});
+       joined(followers),
+       i < copying.size() && !copying[i].empty() ? joined(copying[i]) : "-"});
   }
   s.out << '\n';
   placement.print(s.out);

@@ -175,10 +175,24 @@ void cluster_shards(const api_context& ctx, const httplib::Request& req,
     return reply_error(res, 503, 503, out.second.message);
   const auto& v = std::get<0>(*out.first);
   std::vector<std::uint64_t> owned(v.members.size()),
-    followed(v.members.size());
-  for (const auto& list : v.replicas)
-    for (std::size_t i = 0; i < list.size(); ++i)
+    followed(v.members.size()), syncing(v.members.size());
+  // Shards none of whose in-sync replicas is up answer with errors until
+  // one is back.
+  std::uint64_t unavailable = 0, syncing_total = 0;
+  for (std::uint32_t s = 0; s < v.replicas.size(); ++s) {
+    const auto& list = v.replicas[s];
+    auto available = false;
+    for (std::size_t i = 0; i < list.size(); ++i) {
       ++(i == 0 ? owned : followed)[list[i]];
+      if (v.is_syncing(s, list[i])) {
+        ++syncing[list[i]];
+        ++syncing_total;
+      } else if (v.members[list[i]].up) {
+        available = true;
+      }
+    }
+    unavailable += available ? 0 : 1;
+  }
   auto members = json::array();
   const member* controller = nullptr;
   for (std::size_t i = 0; i < v.members.size(); ++i) {
@@ -189,21 +203,31 @@ void cluster_shards(const api_context& ctx, const httplib::Request& req,
     auto item = member_json(m);
     item["shards_owned"] = owned[i];
     item["shards_followed"] = followed[i];
+    item["shards_syncing"] = syncing[i];
     members.push_back(std::move(item));
   }
   json body{{"epoch", v.epoch},
             {"shards", v.shards},
             {"replication_factor", v.replication_factor},
             {"controller", controller ? controller->name : ""},
+            {"replicas_syncing", syncing_total},
+            {"shards_unavailable", unavailable},
             {"members", std::move(members)}};
   if (req.get_param_value("table") == "true") {
     auto table = json::array();
-    for (const auto& list : v.replicas) {
+    auto syncing_table = json::array();
+    for (std::uint32_t s = 0; s < v.replicas.size(); ++s) {
       auto names = json::array();
-      for (auto idx : list)
+      auto copying = json::array();
+      for (auto idx : v.replicas[s]) {
         names.push_back(v.members[idx].name);
+        if (v.is_syncing(s, idx))
+          copying.push_back(v.members[idx].name);
+      }
       table.push_back(std::move(names));
+      syncing_table.push_back(std::move(copying));
     }
+    body["syncing"] = std::move(syncing_table);
     body["table"] = std::move(table);
   }
   reply_json(res, 200, body.dump());

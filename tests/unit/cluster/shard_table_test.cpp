@@ -322,3 +322,28 @@ TEST_CASE("a leave renumbers the syncing replicas with the members") {
         == (!listed || down.is_syncing(s, static_cast<std::uint16_t>(before))));
     }
 }
+
+TEST_CASE("a member with the only in-sync copy of a shard is counted") {
+  auto view = initial_view(64, 2, planets(3));
+  CHECK(sole_copies(view, "earth") == 0);
+  auto down = apply_down(view, "mars");
+  // Each shard mars held has one in-sync replica left, the member it held
+  // it with, until the refilled follower copies it.
+  auto together = [&view](const std::string& other) {
+    std::size_t n = 0;
+    for (std::uint32_t s = 0; s < 64; ++s) {
+      std::set<std::string> names{owner_of(view, s),
+                                  followers_of(view, s).at(0)};
+      n += names == std::set<std::string>{"mars", other} ? 1 : 0;
+    }
+    return n;
+  };
+  CHECK(sole_copies(down, "earth") == together("earth"));
+  CHECK(sole_copies(down, "jupiter") == together("jupiter"));
+  CHECK(together("earth") + together("jupiter")
+        == owned_count(view, "mars") + followed_count(view, "mars"));
+  CHECK(sole_copies(down, "pluto") == 0);
+  for (std::uint32_t s = 0; s < 64; ++s)
+    mark_synced(down, s, followers_of(down, s).at(0));
+  CHECK(sole_copies(down, "earth") == 0);
+}
