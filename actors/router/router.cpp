@@ -251,6 +251,9 @@ void pull(router_actor* self, std::uint32_t s, bool owner) {
     if (ok) {
       st.copied.insert(s);
       report_synced(self, s);
+      // Said again every second until a view counts it (a report can be
+      // lost while the controller moves).
+      self->delayed_send(self, std::chrono::seconds{1}, synced_atom_v, s);
     } else {
       // Tried again shortly, from whichever source the view offers then.
       retry_later(self, s);
@@ -369,6 +372,15 @@ caf::behavior router_impl(router_actor* self, router_settings settings,
     [self](view_atom, cluster_view& view, std::vector<caf::actor>& routers,
            std::vector<caf::actor>& replicas,
            bool quorum) { on_view(self, view, routers, replicas, quorum); },
+    [self](synced_atom, std::uint32_t s) {
+      auto& st = self->state;
+      auto me = my_index(st);
+      if (me >= 0 && st.copied.count(s)
+          && st.view.is_syncing(s, static_cast<std::uint16_t>(me))) {
+        report_synced(self, s);
+        self->delayed_send(self, std::chrono::seconds{1}, synced_atom_v, s);
+      }
+    },
     [self](pull_atom, std::uint32_t s) {
       // A failed copy, tried again with the current view.
       auto& st = self->state;

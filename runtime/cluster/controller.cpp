@@ -206,6 +206,15 @@ caf::behavior controller_impl(controller_actor* self, controller_settings cfg,
   self->set_down_handler(
     [self](const caf::down_msg& dm) { on_down(self, dm.source); });
   publish(self);
+  if (!cfg.host.empty() && controller_of(st.current) != cfg.host) {
+    // Started from a view whose oldest member is elsewhere (a cluster that
+    // resumed its stored view): that member's agent hosts the controller
+    // once it has this view.
+    spdlog::info("cluster: the controller moves to {}",
+                 controller_of(st.current));
+    self->quit();
+    return {};
+  }
   return {
     [self](caf::join_atom, member& m, caf::actor& agent) {
       on_join(self, std::move(m), std::move(agent));

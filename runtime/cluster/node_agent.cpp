@@ -395,6 +395,14 @@ void on_view(agent_actor* self, cluster_view v) {
       rp.deliver(st.view.epoch);
     st.leave_waiters.clear();
   }
+  // A controller this node runs for a view that names another host (a
+  // cluster resumed from a stored view whose oldest member is elsewhere, or
+  // this node left) has stopped: messages go to the host's agent now.
+  if (st.controller && controller_of(st.view) != st.cfg.self.name) {
+    self->unlink_from(st.controller);
+    self->send_exit(st.controller, caf::exit_reason::user_shutdown);
+    st.controller = nullptr;
+  }
   // The controller left with its node: the next oldest member takes over.
   if (!st.controller && st.joined
       && controller_of(st.view) == st.cfg.self.name) {

@@ -13,7 +13,7 @@ import os
 import subprocess
 import time
 
-from cluster_test import Cluster, Sim, report_round, shards_view, stored_reports, wait_stable, wait_synced
+from cluster_test import Cluster, Sim, report_round, shards_view, start_nodes, stored_reports, wait_stable, wait_synced
 from pando_test import ADMIN_TOKEN, BUILD_DIR, Device, admin, check, finish, make_product
 
 SHARDS = 256
@@ -24,10 +24,7 @@ cluster = Cluster(4, shards=SHARDS, extra_sets={"cluster.move_batch": str(BATCH)
                                                  "cluster.copy_chunk_bytes": "256"})
 try:
     first3, fourth = cluster.nodes[:3], cluster.nodes[3]
-    for n in first3:
-        n.start(wait=False)
-    for n in first3:
-        check(n.wait_for_line("started", 30) is not None, "%s started" % n.name)
+    start_nodes(first3)
     view = wait_stable(first3, 3)
     check(view is not None, "three nodes form a cluster")
     product = make_product(first3[0])

@@ -5,16 +5,13 @@ data is: every acknowledged report is readable afterwards."""
 
 import time
 
-from cluster_test import Cluster, Sim, report_round, shards_view, stored_reports, wait_stable, wait_synced
+from cluster_test import Cluster, Sim, report_round, shards_view, start_nodes, stored_reports, wait_stable, wait_synced
 from pando_test import Device, admin, check, finish, make_product
 
 cluster = Cluster(4, shards=64, extra_sets={"cluster.copy_chunk_bytes": "256"})
 try:
     first3, fourth = cluster.nodes[:3], cluster.nodes[3]
-    for n in first3:
-        n.start(wait=False)
-    for n in first3:
-        check(n.wait_for_line("started", 30) is not None, "%s started" % n.name)
+    start_nodes(first3)
     check(wait_stable(first3, 3) is not None, "three nodes form a cluster")
     fourth.start()
     deadline = time.time() + 30
@@ -41,10 +38,7 @@ try:
     for n in cluster.nodes:
         n.proc.kill()
         n.proc.wait()
-    for n in cluster.nodes:
-        n.start(wait=False)
-    for n in cluster.nodes:
-        check(n.wait_for_line("started", 30) is not None, "%s restarted" % n.name)
+    start_nodes(cluster.nodes, " again")
     check(wait_stable(cluster.nodes, 4, timeout=30) is not None, "the four nodes form again")
     check(any("resuming the placement" in line for n in cluster.nodes for line in n.lines),
           "from the view they stored")

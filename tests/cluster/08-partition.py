@@ -15,8 +15,8 @@ import subprocess
 import sys
 import time
 
-from cluster_test import (Sim, print_logs_on_failure, report_round, stored_reports, wait_marked_down,
-                          wait_stable, wait_synced)
+from cluster_test import (Sim, print_logs_on_failure, report_round, start_nodes, stored_reports,
+                          wait_marked_down, wait_stable, wait_synced)
 from pando_test import Device, Node, admin, check, finish, http, make_product
 import mqtt_raw as m
 
@@ -90,10 +90,7 @@ try:
     ip("link", "set", host_if, "up")
     check(True, "three namespaces on one bridge (%s.0/24)" % subnet)
 
-    for n in nodes:
-        n.start(wait=False)
-    for n in nodes:
-        check(n.wait_for_line("started", 30) is not None, "%s started in its namespace" % n.name)
+    start_nodes(nodes, " in its namespace")
     view = wait_stable(nodes, 3)
     check(view is not None, "the three nodes form a cluster over the bridge")
     n1, n2, n3 = nodes

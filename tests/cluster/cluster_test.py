@@ -44,6 +44,15 @@ class Cluster:
             n.cleanup()
 
 
+def start_nodes(nodes, where=""):
+    """Starts `nodes` at once and checks that each logged "started"."""
+    from pando_test import check
+    for n in nodes:
+        n.start(wait=False)
+    for n in nodes:
+        check(n.wait_for_line("started", 30) is not None, "%s started%s" % (n.name, where))
+
+
 def print_logs_on_failure(nodes):
     """When the test failed (a failed check, or an exception on its way
     out), prints the end of each run's log of every node in `nodes`."""
