@@ -140,16 +140,6 @@ caf::result<caf::message> route_here(router_actor* self, device_id id,
   return serve_owned(self, id, shard.value, idx);
 }
 
-/// Returns the names of shard `s`'s replicas in `v`, the owner first.
-std::vector<std::string> replica_names(const cluster_view& v, std::uint32_t s) {
-  std::vector<std::string> out;
-  if (v.epoch == 0 || s >= v.replicas.size())
-    return out;
-  for (auto idx : v.replicas[s])
-    out.push_back(v.members[idx].name);
-  return out;
-}
-
 /// Returns this node's index in the view, or -1.
 int my_index(const router_state& st) {
   for (std::size_t i = 0; i < st.view.members.size(); ++i)
