@@ -383,7 +383,9 @@ int run_node(const node_settings& s) {
   auto rules = spawn_rules_actor(sys, std::move(rules_cfg), storage_actor,
                                  registry, &st.metrics);
   auto webhooks_active = std::make_shared<std::atomic<bool>>(false);
-  auto notifier = spawn_notifier(sys, notifier_config(s), storage_actor,
+  auto notifier_cfg = notifier_config(s);
+  notifier_cfg.placement = placement;
+  auto notifier = spawn_notifier(sys, std::move(notifier_cfg), storage_actor,
                                  registry, webhooks_active, st.metrics);
   auto devices = router_config(s);
   devices.device.rules = std::make_shared<caf::actor>(rules);

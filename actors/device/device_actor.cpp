@@ -127,8 +127,8 @@ std::int64_t now(device_actor* self) { return self->state.env.now_ms(); }
 const caf::actor& storage_of(device_actor* self) { return self->state.storage; }
 
 /// Writes `batch` here and on the followers of the device's shard, then
-/// calls `then` with the first error (or none). The outbox stays local: only
-/// this node's notifier delivers it.
+/// calls `then` with the first error (or none). The outbox entries travel
+/// too: a follower that becomes the owner delivers what is left of them.
 void persist(device_actor* self, storage::write_batch batch,
              std::function<void(caf::error)> then) {
   auto& st = self->state;
@@ -155,16 +155,7 @@ void persist(device_actor* self, storage::write_batch batch,
     then(std::move(*first));
   };
   if (!followers.empty()) {
-    storage::write_batch copy;
-    for (const auto& op : batch.ops())
-      if (op.col != column::outbox) {
-        if (op.kind == storage::write_batch::op_kind::put)
-          copy.put(op.col, op.key, op.value);
-        else if (op.kind == storage::write_batch::op_kind::erase)
-          copy.erase(op.col, op.key);
-        else
-          copy.erase_range(op.col, op.key, op.value);
-      }
+    const auto& copy = batch;
     for (const auto& f : followers)
       if (!f)
         one(caf::make_error(errc::unavailable,
@@ -632,7 +623,10 @@ outbox_note to_outbox(device_actor* self, storage::write_batch& batch,
   if (!st.env.notifier || !st.env.webhooks_active
       || !st.env.webhooks_active->load(std::memory_order_relaxed))
     return std::nullopt;
-  auto key = to_hex16(static_cast<std::uint64_t>(t)) + to_hex16(st.id.value)
+  // Under the shard's prefix: the entry is replicated and copied with the
+  // shard, and delivered by whichever node owns it.
+  auto key = shard_key_prefix(shard_of(st.id, st.env.shards))
+             + to_hex16(static_cast<std::uint64_t>(t)) + to_hex16(st.id.value)
              + hex8(st.outbox_seq++);
   auto value = encode_outbox({st.rec.identifier, st.rec.product_id, t, record});
   batch.put(column::outbox, key, value);

@@ -170,8 +170,9 @@ void publish_placement(router_actor* self) {
     for (std::size_t i = 1; i < list.size(); ++i)
       p->followers[s].push_back(st.replicas[list[i]]);
   }
-  // Timer rules run where their owner device's shard is owned: the rules
-  // actor reads them again when that changes (not on every view).
+  // Timer rules run, and webhooks go out, where their device's shard is
+  // owned: the rules actor and the notifier read again when that changes
+  // (not on every view).
   auto owned_changed = true;
   if (const auto& box = st.settings.device.placement) {
     if (auto before = box->get())
@@ -189,9 +190,11 @@ void publish_placement(router_actor* self) {
   if (st.replica)
     self->send(st.replica, view_atom_v, st.view.epoch, std::move(owners),
                std::move(syncing));
-  if (const auto& rules = st.settings.device.rules;
-      rules && *rules && owned_changed)
-    self->send(*rules, view_atom_v);
+  if (owned_changed)
+    for (const auto& peer :
+         {st.settings.device.rules, st.settings.device.notifier})
+      if (peer && *peer)
+        self->send(*peer, view_atom_v);
 }
 
 /// Picks where to copy shard `s` from: an in-sync replica that is up, else

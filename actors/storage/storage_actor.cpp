@@ -50,7 +50,8 @@ caf::behavior storage_impl(caf::event_based_actor* self,
       // cursor is the column's position in `copied` and the last key sent.
       static constexpr storage::column copied[]
         = {storage::column::devices, storage::column::history,
-           storage::column::commands, storage::column::rules};
+           storage::column::commands, storage::column::rules,
+           storage::column::outbox};
       storage::write_batch out;
       auto range = storage::key_range::prefix(prefix);
       std::size_t first = 0;

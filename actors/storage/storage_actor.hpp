@@ -11,7 +11,8 @@
 //                               -> (write_batch, next cursor, done: bool)
 //                                  one chunk (about `max_bytes`) of a copy of
 //                                  every record under `prefix` (columns
-//                                  devices, history, commands, rules); the
+//                                  devices, history, commands, rules,
+//                                  outbox); the
 //                                  first chunk (empty cursor) begins by
 //                                  erasing the prefix's range
 //   (put, write_batch)          -> ok, or the storage error

@@ -9,55 +9,10 @@ devices' PUBACKs; reports survive a node restart in the outbox."""
 import hashlib
 import hmac
 import json
-import queue
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from pando_test import (Device, Node, PahoDevice, admin, alarm_payload, check, finish, make_product,
+from pando_test import (Device, Hook, Node, PahoDevice, admin, alarm_payload, check, finish, make_product,
                         metric, status_payload)
-
-
-class Hook:
-    """An application server: records each POST; `fail` answers 500 to the
-    next N requests, `hold` blocks requests until released."""
-
-    def __init__(self, port=0):
-        self.received = queue.Queue()
-        self.fail = 0
-        self.hold = threading.Event()
-        self.hold.set()
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                hook.hold.wait(30)
-                failing = hook.fail > 0
-                if failing:
-                    hook.fail -= 1
-                hook.received.put((self.path, dict(self.headers), body, failing))
-                self.send_response(500 if failing else 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def next(self, timeout=10):
-        try:
-            return self.received.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
-    def stop(self):
-        self.hold.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def signature_ok(headers, body, token):

@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BUILD_DIR = os.environ.get("PANDO_BUILD_DIR", os.path.join(os.getcwd(), "build"))
 SOURCE_DIR = os.environ.get(
@@ -292,6 +293,51 @@ class PahoDevice:
     def stop(self):
         self.client.disconnect()
         self.client.loop_stop()
+
+
+class Hook:
+    """An application server for webhook tests: records each POST (and its
+    arrival time in `arrivals`); `fail` answers 500 to the next N requests,
+    `hold` blocks requests until released."""
+
+    def __init__(self, port=0):
+        self.received = queue.Queue()
+        self.arrivals = []  # (time.time() on arrival, body)
+        self.fail = 0
+        self.hold = threading.Event()
+        self.hold.set()
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                hook.arrivals.append((time.time(), body))
+                hook.hold.wait(30)
+                failing = hook.fail > 0
+                if failing:
+                    hook.fail -= 1
+                hook.received.put((self.path, dict(self.headers), body, failing))
+                self.send_response(500 if failing else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def next(self, timeout=10):
+        try:
+            return self.received.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def stop(self):
+        self.hold.set()
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def metric(node, name, labels=None):

@@ -11,6 +11,7 @@
 #include "actors/metrics/metrics.hpp"
 #include "actors/registry/app_domain.hpp"
 #include "actors/registry/product_config.hpp"
+#include "actors/router/placement.hpp"
 #include "actors/type_ids.hpp"
 #include "storage/kv_store.hpp"
 
@@ -47,6 +48,8 @@ struct notifier_state {
   std::shared_ptr<webhooks::delivery_pool> pool;
   bool apps_loaded = false;
   bool scanning = false;
+  /// Ownership changed during a scan: read the outbox again after it.
+  bool rescan = false;
   std::vector<app_target> apps;
   std::map<std::int64_t, cached_product> products;
   /// Entries waiting for their product's config, by product id.
@@ -69,9 +72,53 @@ std::int64_t now_ms() {
 
 void handle(notifier_actor* self, entry e);
 
+/// The shard of an outbox key ("ssss/..."); none for keys written before
+/// outbox keys had a shard prefix (delivered by the node that has them).
+std::optional<std::uint32_t> shard_of_key(const std::string& key) {
+  if (key.size() < 5 || key[4] != '/')
+    return std::nullopt;
+  std::uint32_t s = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    auto c = key[i];
+    auto v = c >= '0' && c <= '9'   ? c - '0'
+             : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                    : -1;
+    if (v < 0)
+      return std::nullopt;
+    s = s * 16 + static_cast<std::uint32_t>(v);
+  }
+  return s;
+}
+
+/// Whether this node delivers the entry at `key`: it owns the entry's shard
+/// (or runs without a placement).
+bool delivers(const notifier_state& st, const std::string& key) {
+  auto shard = shard_of_key(key);
+  if (!shard || !st.settings.placement)
+    return true;
+  auto p = st.settings.placement->get();
+  return p && *shard < p->owned.size() && p->owned[*shard];
+}
+
+/// Removes a delivered entry here and on its shard's followers.
 void erase(notifier_actor* self, const std::string& key) {
   storage::write_batch batch;
   batch.erase(storage::column::outbox, key);
+  if (auto shard = shard_of_key(key); shard && self->state.settings.placement)
+    if (auto p = self->state.settings.placement->get();
+        p && *shard < p->followers.size())
+      for (const auto& f : p->followers[*shard])
+        if (f)
+          self
+            ->request(f, std::chrono::seconds{5}, replicate_atom_v, p->epoch,
+                      *shard, p->self, batch)
+            .then([](caf::ok_atom) {},
+                  [key](caf::error& err) {
+                    // The follower keeps it: if it becomes the owner, the
+                    // entry goes out again (at least once).
+                    spdlog::debug("webhooks: a follower keeps {}: {}", key,
+                                  to_string(err));
+                  });
   self->request(self->state.storage, caf::infinite, caf::put_atom_v, batch)
     .then([](caf::ok_atom) {},
           [key](caf::error& err) {
@@ -185,6 +232,8 @@ void handle(notifier_actor* self, entry e) {
   }
   if (st.outstanding.count(e.first) > 0)
     return; // already on its way
+  if (!delivers(st, e.first))
+    return; // another node owns its shard (or none yet): it stays
   auto x = decode_outbox(e.second);
   auto rec = x ? decode_history(x->record) : std::nullopt;
   if (!rec) {
@@ -197,7 +246,9 @@ void handle(notifier_actor* self, entry e) {
     auto& waiting = st.awaiting_product[x->product_id];
     if (waiting.empty())
       fetch_product(self, x->product_id);
-    waiting.push_back(std::move(e));
+    if (std::none_of(waiting.begin(), waiting.end(),
+                     [&e](const entry& w) { return w.first == e.first; }))
+      waiting.push_back(std::move(e));
     return;
   }
   dispatch(self, e, *x, *rec);
@@ -216,9 +267,12 @@ void read_outbox(notifier_actor* self) {
       [self](std::vector<std::string>& keys, std::vector<std::string>& vals) {
         auto& st = self->state;
         st.scanning = false;
-        if (!keys.empty())
-          spdlog::info("webhooks: {} outbox entries from an earlier run",
-                       keys.size());
+        auto mine = std::count_if(
+          keys.begin(), keys.end(), [&st](const std::string& k) {
+            return delivers(st, k) && st.outstanding.count(k) == 0;
+          });
+        if (mine > 0)
+          spdlog::info("webhooks: {} outbox entries to deliver", mine);
         std::set<std::string> seen{keys.begin(), keys.end()};
         auto later = std::move(st.deferred);
         st.deferred.clear();
@@ -227,11 +281,26 @@ void read_outbox(notifier_actor* self) {
         for (auto& e : later)
           if (seen.count(e.first) == 0)
             handle(self, std::move(e));
+        if (std::exchange(st.rescan, false))
+          read_outbox(self);
       },
       [self](caf::error& err) {
         self->state.scanning = false;
         spdlog::error("webhooks: cannot read the outbox: {}", to_string(err));
       });
+}
+
+/// The shards this node owns changed: entries of shards it gained (left by
+/// their previous owner) go out from here now.
+void on_ownership(notifier_actor* self) {
+  auto& st = self->state;
+  if (!st.apps_loaded)
+    return; // the first read of the outbox follows the applications
+  if (st.scanning) {
+    st.rescan = true;
+    return;
+  }
+  read_outbox(self);
 }
 
 /// Re-reads the applications (after a change, and every `refresh_ms`).
@@ -301,6 +370,7 @@ caf::behavior notifier_impl(notifier_actor* self, notifier_settings settings,
     [self](caf::get_atom) {
       return static_cast<std::uint64_t>(self->state.outstanding.size());
     },
+    [self](view_atom) { on_ownership(self); },
   };
 }
 

@@ -14,8 +14,15 @@
 // receivers that drop duplicates). Reports go to the outbox only while some
 // application has a report_url (the `active` flag the notifier keeps).
 //
+// Outbox keys start with the device's shard prefix: entries are replicated
+// with the report and copied with the shard, and only the shard's owner
+// delivers them. When this node gains shards (the router says so), it reads
+// the outbox again and delivers what the previous owner left; removing a
+// delivered entry is copied to the shard's followers.
+//
 // Protocol:
 //   (notify, key: string, entry: string)   an outbox entry to deliver
+//   (view)                                 the shards this node owns changed
 //   (get)                               -> uint64 entries in progress
 
 #include <atomic>
@@ -35,8 +42,13 @@ namespace metrics {
 class registry;
 } // namespace metrics
 
+class placement_box;
+
 /// What the notifier needs besides its peers.
 struct notifier_settings {
+  /// Which shards this node owns, and their followers (null: it delivers
+  /// every entry, as a node outside a cluster).
+  std::shared_ptr<placement_box> placement;
   webhooks::delivery_settings delivery;
   /// How often the applications and product configs are re-read from the
   /// registry (the registry also announces application changes at once).
