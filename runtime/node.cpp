@@ -298,8 +298,8 @@ http::api_context api_context(const node_settings& s, caf::actor_system& sys,
 
 /// Leaves the cluster before stopping: the controller hands this node's
 /// shards to their followers, so no acknowledged write depends on it. While
-/// this node holds the only in-sync copy of a shard, the controller says to
-/// try again: that goes on for up to 30 s.
+/// this node holds the only in-sync copy of a shard, or the controller is
+/// moving (several nodes stopping at once), it asks again, for up to 30 s.
 void hand_off(caf::actor_system& sys, const caf::actor& agent) {
   caf::scoped_actor self{sys};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
@@ -313,9 +313,12 @@ void hand_off(caf::actor_system& sys, const caf::actor& agent) {
         [&failed](caf::error& err) { failed = std::move(err); });
     if (!failed)
       return;
-    auto again = failed.category() == caf::atom("pando")
-                 && static_cast<errc>(failed.code()) == errc::unavailable
-                 && std::chrono::steady_clock::now() < deadline;
+    // Final answers: the last member, or a node the cluster does not know.
+    auto final_answer
+      = failed.category() == caf::atom("pando")
+        && (static_cast<errc>(failed.code()) == errc::conflict
+            || static_cast<errc>(failed.code()) == errc::not_found);
+    auto again = !final_answer && std::chrono::steady_clock::now() < deadline;
     if (!again) {
       spdlog::info("left without handing off: {}", sys.render(failed));
       return;

@@ -28,8 +28,10 @@ stop() {
   exit 0
 }
 trap stop INT TERM
+# Each in its own session: Ctrl-C reaches this script only, which stops the
+# nodes one at a time so that each hands its shards off.
 for n in 1 2 3; do
-  "$node" --config "configs/cluster-node$n.yaml" >"data/cluster-node$n.log" 2>&1 &
+  setsid "$node" --config "configs/cluster-node$n.yaml" >"data/cluster-node$n.log" 2>&1 &
   pids+=($!)
 done
 echo "starting 3 nodes (logs in data/cluster-node{1,2,3}.log) ..."
@@ -54,7 +56,7 @@ first=$("$ctl" product list --json | python3 -c '
 import json, sys
 p = next(p for p in json.load(sys.stdin) if p["name"] == "demo-lamp")
 print("%x-%x-sim-0" % (p["vendor_id"], p["id"]))')
-"$sim" --url http://127.0.0.1:8081 --product-key "$key" --devices "$devices" --quiet &
+setsid "$sim" --url http://127.0.0.1:8081 --product-key "$key" --devices "$devices" --quiet &
 pids+=($!)
 cat <<MSG
 

@@ -328,6 +328,8 @@ void form(agent_actor* self) {
   self->link_to(st.controller);
 }
 
+caf::actor controller_or_host(const agent_state& st);
+
 /// One join attempt: ask a member that has a view, or form the cluster.
 void try_join(agent_actor* self) {
   auto& st = self->state;
@@ -339,6 +341,14 @@ void try_join(agent_actor* self) {
   for (const auto& [addr, p] : st.peers)
     if (p.described && p.view.epoch > 0) {
       self->send(p.agent, caf::join_atom_v, st.cfg.self,
+                 caf::actor_cast<caf::actor>(self));
+      return;
+    }
+  // A view that does not list this node (a cluster resumed from a stored
+  // view this node had left): ask its controller.
+  if (!st.controller && st.view.epoch > 0)
+    if (auto ctl = controller_or_host(st)) {
+      self->send(ctl, caf::join_atom_v, st.cfg.self,
                  caf::actor_cast<caf::actor>(self));
       return;
     }
@@ -638,8 +648,10 @@ caf::behavior agent_impl(agent_actor* self, agent_settings cfg,
       st.leaving = true;
       auto rp = self->make_response_promise<std::uint64_t>();
       st.leave_waiters.push_back(rp);
+      // Short: when several nodes leave at once the controller may move
+      // meanwhile, and the node asks again (see hand_off in runtime/node).
       self
-        ->request(ctl, std::chrono::seconds{10}, caf::leave_atom_v,
+        ->request(ctl, std::chrono::seconds{4}, caf::leave_atom_v,
                   st.cfg.self.name)
         .then([](std::uint64_t) {},
               [self](caf::error& err) {
