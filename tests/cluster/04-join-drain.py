@@ -13,8 +13,9 @@ import os
 import subprocess
 import time
 
-from cluster_test import Cluster, Sim, report_round, shards_view, start_nodes, stored_reports, wait_stable, wait_synced
-from pando_test import ADMIN_TOKEN, BUILD_DIR, Device, admin, check, finish, make_product
+from cluster_test import (Cluster, connected_sims, report_round, shards_view, start_nodes, stored_reports,
+                          wait_stable, wait_synced)
+from pando_test import ADMIN_TOKEN, BUILD_DIR, admin, check, finish, make_product
 
 SHARDS = 256
 BATCH = 16
@@ -30,11 +31,7 @@ try:
     product = make_product(first3[0])
     _, app = admin(first3[0], "POST", "/admin/v1/applications", {"name": "app", "domain": "*"})
     key = app["key"]
-    sims = []
-    for i in range(90):
-        s = Sim(Device(first3[i % 3], product["key"], "jd-%d" % i))
-        s.connect(s.dev.mqtt_port)
-        sims.append(s)
+    sims = connected_sims(first3, product["key"], "jd", 90)
 
     reconnects = 0
 

@@ -7,8 +7,9 @@ ones that left join the last one, which kept every shard."""
 
 import time
 
-from cluster_test import Cluster, Sim, report_round, shards_view, start_nodes, stored_reports, wait_stable, wait_synced
-from pando_test import Device, admin, check, finish, make_product
+from cluster_test import (Cluster, connected_sims, report_round, shards_view, start_nodes, stored_reports,
+                          wait_stable, wait_synced)
+from pando_test import admin, check, finish, make_product
 
 cluster = Cluster(4, shards=64, extra_sets={"cluster.copy_chunk_bytes": "256"})
 try:
@@ -25,11 +26,7 @@ try:
     check(v and len(v["members"]) == 4, "a fourth node joined and the shards moved")
     product = make_product(first3[0])
     _, app = admin(first3[0], "POST", "/admin/v1/applications", {"name": "app", "domain": "*"})
-    sims = []
-    for i in range(40):
-        s = Sim(Device(cluster.nodes[i % 4], product["key"], "rs-%d" % i))
-        s.connect(s.dev.mqtt_port)
-        sims.append(s)
+    sims = connected_sims(cluster.nodes, product["key"], "rs", 40)
     for _ in range(3):
         report_round(sims)
     acked = sum(len(s.acked) for s in sims)

@@ -15,9 +15,9 @@ import subprocess
 import sys
 import time
 
-from cluster_test import (Sim, print_logs_on_failure, report_round, start_nodes, stored_reports,
+from cluster_test import (connected_sims, print_logs_on_failure, report_round, start_nodes, stored_reports,
                           wait_marked_down, wait_stable, wait_synced)
-from pando_test import Device, Node, admin, check, finish, http, make_product
+from pando_test import Node, admin, check, finish, http, make_product
 import mqtt_raw as m
 
 if os.geteuid() != 0:
@@ -97,11 +97,7 @@ try:
     product = make_product(n1)
     _, app = admin(n1, "POST", "/admin/v1/applications", {"name": "app", "domain": "*"})
     key = app["key"]
-    sims = []
-    for i in range(60):
-        s = Sim(Device(nodes[i % 3], product["key"], "pt-%d" % i))
-        s.connect(s.dev.mqtt_port, s.dev.mqtt_host)
-        sims.append(s)
+    sims = connected_sims(nodes, product["key"], "pt", 60)
     on3 = [s for s in sims if s.dev.mqtt_host == n3.addr]
     check(len(on3) > 0 and all(s.conn for s in sims), "60 devices connected to their owners (%d on node3)"
           % len(on3))

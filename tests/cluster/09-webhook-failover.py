@@ -9,8 +9,8 @@ the kill (at least once), and the survivors' own entries go out too."""
 import json
 import time
 
-from cluster_test import Cluster, Sim, owner_of, report_round, wait_marked_down, wait_stable
-from pando_test import Device, Hook, admin, check, finish, make_product, metric
+from cluster_test import Cluster, connected_sims, owner_of, report_round, wait_marked_down, wait_stable
+from pando_test import Hook, admin, check, finish, make_product, metric
 
 hook = Hook()
 cluster = Cluster(3, shards=64)
@@ -31,11 +31,7 @@ try:
           "every node's notifier knows the application")
 
     hook.hold.clear()  # no delivery completes until released
-    sims = []
-    for i in range(24):
-        s = Sim(Device(cluster.nodes[i % 3], product["key"], "wh-%d" % i))
-        s.connect(s.dev.mqtt_port)
-        sims.append(s)
+    sims = connected_sims(cluster.nodes, product["key"], "wh", 24)
     for _ in range(3):
         report_round(sims)
     check(sum(len(s.acked) for s in sims) == 72, "72 reports acknowledged while deliveries hang")

@@ -165,6 +165,18 @@ class Sim:
         return int(port) != avoid_port and self.connect(int(port), host)
 
 
+def connected_sims(nodes, product_key, prefix, count):
+    """Registers `count` devices (named prefix-0, prefix-1, ...) through
+    `nodes` in turn and connects each to its owner, as login says."""
+    from pando_test import Device
+    sims = []
+    for i in range(count):
+        s = Sim(Device(nodes[i % len(nodes)], product_key, "%s-%d" % (prefix, i)))
+        s.connect(s.dev.mqtt_port, s.dev.mqtt_host)
+        sims.append(s)
+    return sims
+
+
 def report_round(sims):
     """Every connected device sends one report, then reads its PUBACK."""
     for s in sims:

@@ -27,9 +27,9 @@ os.environ.setdefault("PANDO_SOURCE_DIR", root)
 os.environ.setdefault("PANDO_BUILD_DIR", os.path.join(root, "build"))
 sys.path.insert(0, os.path.join(root, "tests", "cluster"))
 
-from cluster_test import (Cluster, Sim, report_round, stored_reports, wait_marked_down,  # noqa: E402
-                          wait_stable)
-from pando_test import Device, admin, make_product  # noqa: E402
+from cluster_test import (Cluster, connected_sims, report_round, stored_reports,  # noqa: E402
+                          wait_marked_down, wait_stable)
+from pando_test import admin, make_product  # noqa: E402
 
 
 def one_run(devices, rounds_before=4, rounds_after=8):
@@ -41,11 +41,7 @@ def one_run(devices, rounds_before=4, rounds_after=8):
         n1 = cluster.nodes[0]
         product = make_product(n1)
         _, app = admin(n1, "POST", "/admin/v1/applications", {"name": "bench", "domain": "*"})
-        sims = []
-        for i in range(devices):
-            s = Sim(Device(cluster.nodes[i % 3], product["key"], "fo-%d" % i))
-            s.connect(s.dev.mqtt_port)
-            sims.append(s)
+        sims = connected_sims(cluster.nodes, product["key"], "fo", devices)
         victim, survivors = cluster.nodes[2], cluster.nodes[:2]
         on_victim = {s.dev.identifier for s in sims if s.dev.mqtt_port == victim.mqtt_port}
 
