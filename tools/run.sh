@@ -28,8 +28,9 @@ stop() {
   exit 0
 }
 trap stop INT TERM
-# Each in its own session: Ctrl-C reaches this script only, which stops the
-# nodes one at a time so that each hands its shards off.
+# The nodes and pando-sim run in their own sessions, so the terminal's
+# Ctrl-C reaches this script alone: it stops them one at a time with
+# SIGTERM, so that each node hands its shards off.
 for n in 1 2 3; do
   setsid "$node" --config "configs/cluster-node$n.yaml" >"data/cluster-node$n.log" 2>&1 &
   pids+=($!)
