@@ -5,17 +5,45 @@ device whose shard moved sees its session end and reconnects through a new
 login (nothing fails silently), and afterwards the four nodes are balanced.
 Then `pando-ctl drain` takes the fourth node out and SIGTERM makes another
 leave gracefully: each hands its shards off before it is gone. Shards are
-copied in 256-byte chunks. At the end every acknowledged report is in the
-history."""
+copied in 256-byte chunks. Meanwhile an application server reads every
+device's latest status through two of the nodes that stay, without a break:
+no request of it fails during the join, the rebalance or the drain. At the
+end every acknowledged report is in the history."""
 
 import json
 import os
 import subprocess
+import threading
 import time
 
 from cluster_test import (Cluster, connected_sims, report_round, shards_view, start_nodes, stored_reports,
                           wait_stable, wait_synced)
-from pando_test import ADMIN_TOKEN, BUILD_DIR, admin, check, finish, make_product
+from pando_test import ADMIN_TOKEN, BUILD_DIR, admin, app_api, check, finish, make_product
+
+
+class Reader(threading.Thread):
+    """An application server reading every device's latest status, in
+    turn, through `nodes`, until stopped; keeps the failed answers."""
+
+    def __init__(self, nodes, key, identifiers):
+        super().__init__(daemon=True)
+        self.nodes, self.key, self.identifiers = nodes, key, identifiers
+        self.calls, self.failed = 0, []
+        self.done = threading.Event()
+
+    def run(self):
+        i = 0
+        while not self.done.is_set():
+            node = self.nodes[i % len(self.nodes)]
+            ident = self.identifiers[i % len(self.identifiers)]
+            try:
+                answer = app_api(node, "GET", "/devices/%s/status/latest" % ident, self.key)
+            except OSError as e:
+                answer = {"code": -1, "message": str(e)}
+            self.calls += 1
+            if answer.get("code") != 0:
+                self.failed.append((ident, answer))
+            i += 1
 
 SHARDS = 256
 BATCH = 16
@@ -51,6 +79,8 @@ try:
                     s.relogin(live_nodes[r % len(live_nodes)])
 
     rounds(2, first3)
+    reader = Reader(first3[:2], key, [s.dev.identifier for s in sims])
+    reader.start()
     # -- a fourth node joins ----------------------------------------------------
     fourth.start()
     t0 = time.time()
@@ -91,6 +121,11 @@ try:
           "node4 is no longer a member")
     if v:
         check(sum(mm["shards_owned"] for mm in v["members"]) == SHARDS, "its shards were handed off")
+    reader.done.set()
+    reader.join(30)
+    check(reader.calls > 100 and not reader.failed,
+          "the application server's %d reads during the join, the rebalance and the drain all "
+          "succeeded (failed: %s)" % (reader.calls, reader.failed[:3]))
     # -- SIGTERM: a graceful leave ----------------------------------------------
     leaver = first3[2]
     leaver.proc.send_signal(15)

@@ -3,8 +3,11 @@
 // Blocking requests from HTTP handler threads to actors. Include only in
 // .cpp files (CAF).
 
+#include <algorithm>
+#include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include <caf/all.hpp>
@@ -51,19 +54,31 @@ ask(caf::actor_system& sys, const caf::actor& dest,
   return out;
 }
 
-/// Finds the device actor of `id` through the router, then asks it; retries
-/// once when the actor exited in between (idle passivation).
+/// Finds the device actor of `id` through the router, then asks it. While
+/// the answer is `unavailable` from the router (the device's shard is
+/// moving, being copied, or its owner changing) or from a device actor that
+/// exited in between (idle passivation, a move), neither did anything yet:
+/// it asks again, with growing pauses, for up to 2 s, so that a rebalance
+/// or a drain shows no error to HTTP clients.
 template<class... Rs, class... Ts>
 std::pair<std::optional<std::tuple<Rs...>>, ask_error>
 ask_device(caf::actor_system& sys, const caf::actor& router, device_id id,
            std::chrono::milliseconds timeout, const Ts&... xs) {
-  for (int attempt = 0;; ++attempt) {
+  using clock = std::chrono::steady_clock;
+  auto deadline = clock::now() + std::chrono::seconds{2};
+  auto pause = std::chrono::milliseconds{20};
+  for (;;) {
     auto dev = ask<caf::actor>(sys, router, timeout, route_atom_v, id);
-    if (!dev.first)
-      return {std::nullopt, dev.second};
-    auto res = ask<Rs...>(sys, std::get<0>(*dev.first), timeout, xs...);
-    if (res.first || attempt > 0 || res.second.code != errc::unavailable)
+    std::pair<std::optional<std::tuple<Rs...>>, ask_error> res;
+    if (dev.first)
+      res = ask<Rs...>(sys, std::get<0>(*dev.first), timeout, xs...);
+    else
+      res.second = dev.second;
+    if (res.first || res.second.code != errc::unavailable
+        || clock::now() + pause > deadline)
       return res;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds{400});
   }
 }
 
