@@ -51,7 +51,26 @@ def finish():
 
 
 def free_port():
-    """Returns a loopback TCP port that was free a moment ago."""
+    """Returns a loopback TCP port that was free a moment ago, below the
+    ephemeral range: an ephemeral port (what bind(0) hands out) may be taken
+    by any outgoing connection of a test running alongside before the node
+    binds it."""
+    import random
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 0
+    if low > 20100:
+        rnd = random.SystemRandom()
+        for _ in range(200):
+            port = rnd.randint(20000, low - 1)
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                    return port
+                except OSError:
+                    continue
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
