@@ -212,18 +212,20 @@ cluster_view stored_view(caf::actor_system& sys, storage::kv_store& store) {
   return out;
 }
 
-agent_settings agent_config(const node_settings& s, node_state& st) {
+agent_settings agent_config(const node_settings& s, node_state& st,
+                            const caf::actor& storage_actor) {
   agent_settings as;
   as.last_view = stored_view(*st.sys, *st.store);
-  as.save_view = [&st](const cluster_view& v) {
+  // Written by the storage actor (its own thread), never on the agent's:
+  // views come in order from the one agent, so the last one written wins.
+  as.save_view = [&st, storage_actor](const cluster_view& v) {
     std::vector<char> buf;
     caf::binary_serializer sink{*st.sys, buf};
     if (sink(const_cast<cluster_view&>(v)))
       return;
-    if (auto ok = st.store->put(storage::column::meta, "cluster/view",
-                                std::string{buf.begin(), buf.end()});
-        !ok)
-      spdlog::warn("cannot store the cluster view: {}", ok.err().to_string());
+    caf::anon_send(storage_actor, caf::put_atom_v, storage::column::meta,
+                   std::string{"cluster/view"},
+                   std::string{buf.begin(), buf.end()});
   };
   as.info = st.info;
   as.self.name = s.node.name;
@@ -394,13 +396,13 @@ int run_node(const node_settings& s) {
   devices.device.rules = std::make_shared<caf::actor>(rules);
   devices.device.notifier = std::make_shared<caf::actor>(notifier);
   devices.device.webhooks_active = webhooks_active;
-  auto replica = spawn_replica_actor(sys, storage_actor, s.cluster.shards,
-                                     s.cluster.copy_chunk_bytes);
+  auto replica
+    = spawn_replica_actor(sys, storage_actor, s.cluster.copy_chunk_bytes);
   devices.device.placement = placement;
   auto router = spawn_router(sys, std::move(devices), storage_actor, replica);
   caf::anon_send(rules, route_atom_v, router);
-  auto agent
-    = spawn_node_agent(sys, agent_config(s, st), router, registry, replica);
+  auto agent = spawn_node_agent(sys, agent_config(s, st, storage_actor), router,
+                                registry, replica);
   auto stop_actors = [&] {
     caf::scoped_actor self{sys};
     // Users of the store first, the storage actor (which flushes) last.

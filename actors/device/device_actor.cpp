@@ -155,7 +155,6 @@ void persist(device_actor* self, storage::write_batch batch,
     then(std::move(*first));
   };
   if (!followers.empty()) {
-    const auto& copy = batch;
     for (const auto& f : followers)
       if (!f)
         one(caf::make_error(errc::unavailable,
@@ -164,7 +163,7 @@ void persist(device_actor* self, storage::write_batch batch,
       else
         self
           ->request(f, std::chrono::seconds{5}, replicate_atom_v, where->epoch,
-                    shard, where->self, copy)
+                    shard, where->self, batch)
           .then([one](caf::ok_atom) mutable { one({}); },
                 [one](caf::error& err) mutable { one(std::move(err)); });
   }

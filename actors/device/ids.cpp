@@ -76,6 +76,15 @@ std::string shard_key_prefix(shard_id shard) {
   return hex_digits(shard.value, 4) + "/";
 }
 
+std::optional<shard_id> shard_of_key(std::string_view key) {
+  if (key.size() < 5 || key[4] != '/')
+    return std::nullopt;
+  auto digits = device_id::from_hex(key.substr(0, 4));
+  if (!digits)
+    return std::nullopt;
+  return shard_id{static_cast<std::uint32_t>(digits->value)};
+}
+
 std::string device_key_prefix(device_id id, std::uint32_t shards) {
   return shard_key_prefix(shard_of(id, shards)) + hex_digits(id.value, 16)
          + "/";

@@ -59,6 +59,9 @@ shard_id shard_of(device_id id, std::uint32_t shards);
 /// one key range.
 std::string shard_key_prefix(shard_id shard);
 
+/// Returns the shard whose prefix `key` starts with, if it starts with one.
+std::optional<shard_id> shard_of_key(std::string_view key);
+
 /// Returns "<shard as 4 hex digits>/<id as 16 hex digits>/": the prefix of
 /// every stored record of device `id` (columns devices, history, commands,
 /// rules).

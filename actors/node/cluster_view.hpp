@@ -67,6 +67,15 @@ struct cluster_view {
         return true;
     return false;
   }
+
+  /// Returns whether an in-sync replica of shard `s` is up (else the shard
+  /// is unavailable until one is back).
+  bool has_in_sync_replica_up(std::uint32_t s) const {
+    for (auto i : replicas[s])
+      if (members[i].up && !is_syncing(s, i))
+        return true;
+    return false;
+  }
 };
 
 /// @relates cluster_view

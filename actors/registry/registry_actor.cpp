@@ -325,14 +325,14 @@ caf::behavior running(registry_actor* self) {
   return {
     [self](caf::put_atom, const std::string& kind,
            const std::string& body) -> caf::result<std::string> {
-      if (auto& leader = self->state.leader)
+      if (self->state.leader)
         return to_leader<std::string>(self, caf::put_atom_v, kind, body);
       changed(self, kind);
       return create(self, kind, body);
     },
     [self](caf::update_atom, const std::string& kind, std::int64_t id,
            const std::string& body) -> caf::result<std::string> {
-      if (auto& leader = self->state.leader)
+      if (self->state.leader)
         return to_leader<std::string>(self, caf::update_atom_v, kind, id, body);
       changed(self, kind);
       return update(self, kind, id, body);
@@ -379,14 +379,14 @@ caf::behavior running(registry_actor* self) {
     },
     [self](caf::delete_atom, const std::string& kind,
            std::int64_t id) -> caf::result<caf::ok_atom> {
-      if (auto& leader = self->state.leader)
+      if (self->state.leader)
         return to_leader<caf::ok_atom>(self, caf::delete_atom_v, kind, id);
       changed(self, kind);
       return erase(self, kind, id);
     },
     [self](caf::reset_atom, const std::string& kind,
            std::int64_t id) -> caf::result<std::string> {
-      if (auto& leader = self->state.leader)
+      if (self->state.leader)
         return to_leader<std::string>(self, caf::reset_atom_v, kind, id);
       changed(self, kind);
       return reset_key(self, kind, id);

@@ -38,7 +38,6 @@ struct waiting_copy {
 
 struct replica_state {
   caf::actor storage;
-  std::uint32_t shards = 0;
   std::uint64_t chunk_bytes = 0; ///< per chunk of a copy served
   std::uint64_t epoch = 0;
   std::vector<std::string> owners; ///< by shard, in view `epoch`
@@ -195,9 +194,8 @@ void on_epoch(replica_actor* self) {
 }
 
 caf::behavior replica_impl(replica_actor* self, caf::actor storage,
-                           std::uint32_t shards, std::uint64_t chunk_bytes) {
+                           std::uint64_t chunk_bytes) {
   self->state.storage = std::move(storage);
-  self->state.shards = shards;
   self->state.chunk_bytes = chunk_bytes;
   return {
     [self](replicate_atom, std::uint64_t epoch, std::uint32_t shard,
@@ -260,9 +258,9 @@ caf::behavior replica_impl(replica_actor* self, caf::actor storage,
 } // namespace
 
 caf::actor spawn_replica_actor(caf::actor_system& sys,
-                               const caf::actor& storage, std::uint32_t shards,
+                               const caf::actor& storage,
                                std::uint64_t chunk_bytes) {
-  return sys.spawn(replica_impl, storage, shards, chunk_bytes);
+  return sys.spawn(replica_impl, storage, chunk_bytes);
 }
 
 } // namespace pando

@@ -34,7 +34,7 @@ namespace pando {
 /// Spawns the node's replica actor over `storage`; it serves copies in
 /// chunks of about `chunk_bytes`.
 caf::actor spawn_replica_actor(caf::actor_system& sys,
-                               const caf::actor& storage, std::uint32_t shards,
+                               const caf::actor& storage,
                                std::uint64_t chunk_bytes);
 
 } // namespace pando

@@ -84,14 +84,6 @@ std::optional<std::uint16_t> least_loaded(const cluster_view& view,
   return best;
 }
 
-/// Returns whether an in-sync replica of shard `s` is up.
-bool has_synced_up(const cluster_view& view, std::uint32_t s) {
-  for (auto i : view.replicas[s])
-    if (view.members[i].up && !view.is_syncing(s, i))
-      return true;
-  return false;
-}
-
 /// Drops replicas that are not up, promotes an in-sync follower where the
 /// owner failed, trims to the effective rf and refills missing slots with
 /// the least loaded members. A list without an in-sync replica that is up
@@ -108,7 +100,7 @@ void repair(cluster_view& view) {
       xs.push_back(*least_loaded(view, owned, xs));
       ++owned[xs[0]];
     } else {
-      if (!has_synced_up(view, s))
+      if (!view.has_in_sync_replica_up(s))
         continue; // unavailable until an in-sync replica returns
       auto owner_lost = !view.members[xs[0]].up;
       std::erase_if(xs, [&](std::uint16_t i) { return !view.members[i].up; });
@@ -347,7 +339,7 @@ cluster_view step_towards(const cluster_view& current,
   for (const auto& mv : plan_moves(result, target)) {
     if (applied == max_moves)
       break;
-    if (!has_synced_up(result, mv.shard))
+    if (!result.has_in_sync_replica_up(mv.shard))
       continue;
     result.replicas[mv.shard] = target.replicas[mv.shard];
     ++applied;

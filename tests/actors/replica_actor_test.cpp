@@ -69,8 +69,8 @@ TEST_CASE_FIXTURE(test::actor_fixture,
   auto a_storage = spawn_storage_actor(sys, a_store, false);
   auto b_storage = spawn_storage_actor(sys, b_store, false);
   // 256-byte chunks: the copy takes several messages.
-  auto a = spawn_replica_actor(sys, a_storage, 16, 256);
-  auto b = spawn_replica_actor(sys, b_storage, 16, 256);
+  auto a = spawn_replica_actor(sys, a_storage, 256);
+  auto b = spawn_replica_actor(sys, b_storage, 256);
   std::vector<std::string> owners(16, "a");
   self->send(a, view_atom_v, std::uint64_t{3}, owners,
              std::vector<std::uint32_t>{});

@@ -88,7 +88,7 @@ try:
     ip("link", "set", "sh", "master", "br0", "up", ns=switch)
     ip("addr", "add", subnet + ".100/24", "dev", host_if)
     ip("link", "set", host_if, "up")
-    check(True, "three namespaces on one bridge (%s.0/24)" % subnet)
+    print("three namespaces on one bridge (%s.0/24)" % subnet)
 
     start_nodes(nodes, " in its namespace")
     view = wait_stable(nodes, 3)

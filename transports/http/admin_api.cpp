@@ -181,17 +181,14 @@ void cluster_shards(const api_context& ctx, const httplib::Request& req,
   std::uint64_t unavailable = 0, syncing_total = 0;
   for (std::uint32_t s = 0; s < v.replicas.size(); ++s) {
     const auto& list = v.replicas[s];
-    auto available = false;
     for (std::size_t i = 0; i < list.size(); ++i) {
       ++(i == 0 ? owned : followed)[list[i]];
       if (v.is_syncing(s, list[i])) {
         ++syncing[list[i]];
         ++syncing_total;
-      } else if (v.members[list[i]].up) {
-        available = true;
       }
     }
-    unavailable += available ? 0 : 1;
+    unavailable += v.has_in_sync_replica_up(s) ? 0 : 1;
   }
   auto members = json::array();
   const member* controller = nullptr;

@@ -72,32 +72,15 @@ std::int64_t now_ms() {
 
 void handle(notifier_actor* self, entry e);
 
-/// The shard of an outbox key ("ssss/..."); none for keys written before
-/// outbox keys had a shard prefix (delivered by the node that has them).
-std::optional<std::uint32_t> shard_of_key(const std::string& key) {
-  if (key.size() < 5 || key[4] != '/')
-    return std::nullopt;
-  std::uint32_t s = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    auto c = key[i];
-    auto v = c >= '0' && c <= '9'   ? c - '0'
-             : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                    : -1;
-    if (v < 0)
-      return std::nullopt;
-    s = s * 16 + static_cast<std::uint32_t>(v);
-  }
-  return s;
-}
-
 /// Whether this node delivers the entry at `key`: it owns the entry's shard
-/// (or runs without a placement).
+/// (or runs without a placement). Keys written before outbox keys had a
+/// shard prefix are delivered by the node that has them.
 bool delivers(const notifier_state& st, const std::string& key) {
   auto shard = shard_of_key(key);
   if (!shard || !st.settings.placement)
     return true;
   auto p = st.settings.placement->get();
-  return p && *shard < p->owned.size() && p->owned[*shard];
+  return p && shard->value < p->owned.size() && p->owned[shard->value];
 }
 
 /// Removes a delivered entry here and on its shard's followers.
@@ -106,12 +89,12 @@ void erase(notifier_actor* self, const std::string& key) {
   batch.erase(storage::column::outbox, key);
   if (auto shard = shard_of_key(key); shard && self->state.settings.placement)
     if (auto p = self->state.settings.placement->get();
-        p && *shard < p->followers.size())
-      for (const auto& f : p->followers[*shard])
+        p && shard->value < p->followers.size())
+      for (const auto& f : p->followers[shard->value])
         if (f)
           self
             ->request(f, std::chrono::seconds{5}, replicate_atom_v, p->epoch,
-                      *shard, p->self, batch)
+                      shard->value, p->self, batch)
             .then([](caf::ok_atom) {},
                   [key](caf::error& err) {
                     // The follower keeps it: if it becomes the owner, the
